@@ -1,0 +1,84 @@
+# judgebox: the one build entry point. See README.md.
+#   make            build everything
+#   make check      install what the tests need, build, run every test under prove
+#   make demo       run example programs through the helper and print what it reported
+#   make bench      print benchmark figures (never fails on a number)
+#   make install    honours PREFIX and DESTDIR; never sets the setuid bit (packaging does)
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/judgebox
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+HELPER_CONF ?= $(SYSCONFDIR)/judgebox/helper.conf
+# Objects and binaries go under O (tests build helpers with their own config path).
+O          ?= build
+
+WARN    = -Wall -Wextra -Wformat=2 -Werror=format-security -Werror=missing-prototypes \
+          -Werror=shadow -Werror=implicit-function-declaration -Wstrict-prototypes \
+          -Wvla -Wconversion -Wno-sign-conversion
+HARDEN  = -fstack-protector-strong -fstack-clash-protection -D_FORTIFY_SOURCE=2 -fPIE
+CFLAGS ?= -O2 -g
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(HARDEN) $(DEVFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
+# Development builds fail on any warning; packagers may set DEVFLAGS= to drop it.
+DEVFLAGS ?= -Werror
+
+HELPER_SRC = $(wildcard helper/*.c)
+HELPER_OBJ = $(HELPER_SRC:%.c=$(O)/%.o)
+HELPER     = $(O)/judgebox-helper
+
+all: $(HELPER) tests
+
+$(O)/helper/%.o: helper/%.c helper/*.h $(O)/helper/.conf
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DHELPER_CONF='"$(HELPER_CONF)"' -c -o $@ $<
+
+# Rebuild when the compiled-in config path changes.
+$(O)/helper/.conf: FORCE
+	@mkdir -p $(@D)
+	@echo '$(HELPER_CONF)' | cmp -s - $@ || echo '$(HELPER_CONF)' > $@
+
+$(HELPER): $(HELPER_OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lseccomp -lcap
+
+helper: $(HELPER)
+
+# Test programs: hostile ones refuse to run outside a jail (tests/progs/hostile.h).
+TEST_SRC  = $(wildcard tests/progs/*.c)
+TEST_BIN  = $(TEST_SRC:tests/progs/%.c=$(O)/progs/%)
+tests: $(TEST_BIN)
+$(O)/progs/%: tests/progs/%.c tests/progs/*.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
+
+check: deps all
+	prove -v tests/*.t 2>&1 | tee $(O)/check.log | tail -n 200 ; exit $${PIPESTATUS[0]}
+
+# Debian packages the build and tests need, installed when missing.
+DEPS = gcc make libseccomp-dev libcap-dev perl bubblewrap python3 passwd util-linux
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get install -y --no-install-recommends $$missing || \
+		{ apt-get update && apt-get install -y --no-install-recommends $$missing; }; \
+	fi
+
+demo: deps all
+	sh tests/demo.sh $(O)
+
+bench: deps all
+	sh tests/bench/helper.sh $(O)
+
+install: $(HELPER)
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/judgebox/policies
+	install -m 0755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/judgebox-helper
+	install -m 0644 helper/judgebox-helper.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 policies/*.policy $(DESTDIR)$(SYSCONFDIR)/judgebox/policies/
+	test -e $(DESTDIR)$(HELPER_CONF) || install -m 0644 policies/helper.conf $(DESTDIR)$(HELPER_CONF)
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all helper tests check deps demo bench install clean FORCE

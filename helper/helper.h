@@ -1,0 +1,83 @@
+/* judgebox-helper: declarations shared by the helper's files.
+ * The privileged surface is everything under helper/; read SECURITY.md first. */
+#ifndef JUDGEBOX_HELPER_H
+#define JUDGEBOX_HELPER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifndef HELPER_CONF
+#define HELPER_CONF "/etc/judgebox/helper.conf"
+#endif
+
+/* Exit codes (sysexits.h values), documented in judgebox-helper(8). */
+enum {
+	EXIT_DONE = 0,      /* the job ran; the record says how it ended */
+	EXIT_USAGE = 64,    /* malformed argv */
+	EXIT_NOPERM = 77,   /* caller not allowed, or config/policy insecure */
+	EXIT_CONFIG = 78,   /* config or policy file malformed */
+	EXIT_BUSY = 75,     /* the box is in use by another helper */
+	EXIT_INTERNAL = 71, /* a system call failed; status=internal_error */
+};
+
+enum { MAX_BINDS = 32, MAX_ENV = 64, NAME_LEN = 32 };
+
+/* Every limit a run takes; the config holds a default and a ceiling for each. */
+enum limit_id { L_CPU_MS, L_WALL_MS, L_MEMORY_KB, L_PROCS, L_FSIZE_KB,
+	L_STACK_KB, L_NOFILE, L_TMP_KB, L_COUNT };
+
+struct conf {
+	gid_t group;                    /* controller group (numeric: no NSS here) */
+	uid_t first_uid;                /* box N runs as first_uid + N */
+	unsigned boxes;
+	unsigned long box_kb;           /* size of each box's tmpfs */
+	char box_root[256];
+	char cgroup[128];               /* relative to the cgroup hierarchy root */
+	char policy_dir[256];
+	char binds[MAX_BINDS][128];
+	unsigned nbinds;
+	uint64_t def[L_COUNT], max[L_COUNT];
+};
+
+struct job {
+	unsigned box;
+	uid_t uid;                      /* host uid and gid of the box */
+	uint64_t lim[L_COUNT];
+	char policy[NAME_LEN + 1];
+	int result_fd;
+	char *env[MAX_ENV + 8];
+	char **argv;
+};
+
+/* The figures a run reports; see write_result() in supervise.c. */
+struct result {
+	const char *status;
+	int exitcode, signal;
+	uint64_t cpu_us, wall_us, memory_kb;
+	int oom;
+	char syscall[32];
+	uint64_t args[6];
+	char message[256];
+};
+
+/* main.c */
+extern const char *limit_names[L_COUNT];
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_with(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void die_hook(void (*hook)(const char *msg));
+void check_owner(int fd, const char *path);
+void write_file(int dirfd, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* policy.c: compile a policy file into a loaded-later libseccomp context. */
+void *policy_compile(const struct conf *c, const char *name);
+int policy_load(void *ctx);                    /* returns the notify fd or -1 */
+void policy_name(int nr, char *buf, size_t len);
+
+/* jail.c: the child side, from clone to exec. */
+_Noreturn void jail_init(const struct conf *c, const struct job *j, int sock, void *filter);
+
+/* supervise.c: the parent side. */
+void supervise(const struct conf *c, const struct job *j, void *filter);
+
+#endif

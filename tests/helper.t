@@ -1,0 +1,87 @@
+#!/bin/bash
+# The helper as the controller uses it: installed setuid into a temporary
+# prefix, called by an unprivileged member of the controller's group.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/helper-env.sh"
+P=$PROGS/probe
+plan 49
+
+# Every status.
+box_run 0 -- $P ok;               is "$(field status)" ok "ok: status ok"
+is "$(cat $OUT/stdout)" "hello from the box" "ok: the job's stdout is the caller's fd 1"
+box_run 0 -- $P exit 3;           is "$(field status)/$(field exitcode)" exit/3 "non-zero exit: status exit, exitcode 3"
+box_run 0 -- $P signal 11;        is "$(field status)/$(field signal)" signal/11 "killed by a signal: status signal, signal 11"
+box_run 0 -- $P signal 6;         is "$(field status)/$(field signal)" signal/6 "abort() is reported as SIGABRT, not swallowed by a pid-1 job"
+box_run 0 --cpu-ms=300 -- $P forever; is "$(field status)" cpu_limit "busy loop: status cpu_limit"
+cpu=$(field cpu_ms); [ "$cpu" -ge 300 ] && [ "$cpu" -le 320 ]; ok $? "cpu_limit kill lands within 20 ms of the limit ($cpu ms for 300)"
+box_run 0 --wall-ms=300 -- $P sleep 100000; is "$(field status)" wall_limit "sleeping job: status wall_limit"
+wall=$(field wall_ms); [ "$wall" -ge 300 ] && [ "$wall" -le 350 ]; ok $? "wall_limit kill lands near the limit ($wall ms for 300)"
+box_run 0 --memory-kb=65536 -- $P alloc 200; is "$(field status)/$(field oom_killed)" memory_limit/1 "200 MiB under a 64 MiB limit: memory_limit, oom_killed=1"
+box_run 0 --fsize-kb=1024 -- $P fsize 4096; is "$(field status)/$(field signal)" file_limit/25 "4 MiB file under a 1 MiB limit: file_limit (SIGXFSZ)"
+box_run 0 -- $P ptrace;           is "$(field status)/$(field syscall)" violation/ptrace "ptrace: violation naming the syscall"
+grep -q '^args=0,' $OUT/result;   ok $? "the violation record carries the syscall's arguments"
+box_run 0 -- /no/such/program;    rc=$?
+is "$rc/$(field status)" 71/internal_error "exec of a missing program: exit 71, status internal_error"
+grep -q '^message=exec /no/such/program: No such file' $OUT/result; ok $? "internal_error says what failed"
+
+# Exact figures.
+box_run 0 -- $P spin 300;         within "$(field cpu_ms)" 300 5 "CPU time of a 300 ms busy loop"
+box_run 0 -- $P alloc 100;        within "$(field memory_kb)" 102400 5 "peak memory of a touched 100 MiB allocation"
+
+# Containment.
+box_run 0 --procs=16 -- $P forkbomb
+n=$(sed -n 's/^forked //p' $OUT/stdout)
+[ -n "$n" ] && [ "$n" -lt 16 ]; ok $? "fork bomb stopped by the pids limit (forked ${n:-?} under procs=16)"
+is "$(field status)" ok "the fork bomb's box ends cleanly"
+python3 -c 'import socket,time,sys
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1]); sys.stdout.flush(); time.sleep(30)' > $OUT/port &
+lpid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -s $OUT/port ] && break; sleep 0.1; done
+box_run 0 -- $P connect "$(cat $OUT/port)"
+grep -q 'connect failed' $OUT/stdout; ok $? "no network: connecting to a port listening on the host's loopback fails"
+kill $lpid 2>/dev/null
+box_run 0 -- $P pids;             is "$(tr '\n' ' ' < $OUT/stdout)" "1 2 " "host processes are invisible: /proc shows the box's init and the job"
+box_run 0 -- $P write /usr/x;     is "$(field exitcode)" 1 "cannot write to /usr"
+box_run 0 -- $P write /x;         is "$(field exitcode)" 1 "cannot write to /"
+box_run 0 -- $P write /dev/x;     is "$(field exitcode)" 1 "cannot write to /dev"
+box_run 0 -- $P write /proc/sys/kernel/hostname; is "$(field exitcode)" 1 "cannot write to /proc/sys"
+box_run 0 -- $P write /box/out;   is "$(field exitcode)" 0 "can write to /box"
+box_run 0 -- $P write /tmp/mark;  is "$(field exitcode)" 0 "can write to /tmp"
+box_run 0 -- $P read /tmp/mark;   is "$(field exitcode)" 1 "/tmp is not shared between runs"
+box_run 1 -- $P write /box/secret
+chmod o-rwx "$JB/boxes/1/box/secret" 2>/dev/null
+box_run 2 -- $P read "$JB/boxes/1/box/secret"; is "$(field exitcode)" 1 "another box's files are unreachable"
+box_run 0 -- $P ids
+uid=$(sed -n 's/^uid=\([0-9]*\).*/\1/p' $OUT/stdout)
+is "$uid" "$JB_FIRST_UID" "the job runs as box 0's own uid, not root"
+[ "$(grep -c '0000000000000000' $OUT/stdout)" = 5 ]; ok $? "no capabilities in any set (effective, permitted, inheritable, bounding, ambient)"
+grep -q '^NoNewPrivs:.1' $OUT/stdout && grep -q '^Seccomp:.2' $OUT/stdout; ok $? "no_new_privs is set and a seccomp filter is loaded"
+grep -Eq '^Groups:\s*$' $OUT/stdout; ok $? "no supplementary groups (the controller's group is gone)"
+box_run 3 -- $P ids;              grep -q "^uid=$((JB_FIRST_UID + 3)) " $OUT/stdout; ok $? "box 3 runs as its own uid (first_uid + 3)"
+box_run 0 -- $P userns;           is "$(field status)/$(field syscall)" violation/unshare "creating a user namespace is a violation"
+
+# Figures reset between runs of one box; nothing of a box outlives its run.
+box_run 4 --memory-kb=65536 -- $P alloc 200
+box_run 4 -- $P ok
+is "$(field status)/$(field oom_killed)" ok/0 "after an OOM in box 4, the next run there reports no OOM"
+[ "$(field memory_kb)" -lt 8192 ]; ok $? "and its own peak memory ($(field memory_kb) KiB), not the previous run's"
+box_run 5 -- $P orphan;           is "$(field status)" ok "a job that leaves a daemonised grandchild ends"
+left=$(ps -eo uid= | awk -v lo=$JB_FIRST_UID -v hi=$((JB_FIRST_UID + 8)) '$1 >= lo && $1 < hi' | wc -l)
+is "$left" 0 "no process of any box remains after the runs"
+cg=$(ls -d /sys/fs/cgroup/*/$JB_CGROUP/box* /sys/fs/cgroup/$JB_CGROUP/box* 2>/dev/null | wc -l)
+is "$cg" 0 "no cgroup of any box remains after the runs"
+
+# Refusals.
+setpriv --reuid=jbother --regid=jbother --init-groups -- "$HELPER" run 0 -- $P ok 2>$OUT/err
+is "$?" 77 "a caller outside the controller's group is refused (exit 77)"
+hrun run 0 -- 2>/dev/null;        is "$?" 64 "run without a program is a usage error (64)"
+hrun run 99 -- $P ok 2>/dev/null; is "$?" 64 "a box number outside the config is refused"
+hrun run 0 --cpu-ms=999999999 -- $P ok 2>/dev/null; is "$?" 64 "a limit above the config's ceiling is refused"
+hrun run 0 --policy=../../etc/passwd -- $P ok 2>/dev/null; is "$?" 64 "a policy name with a path in it is refused"
+hrun run 0 --env=BAD -- $P ok 2>/dev/null; is "$?" 64 "an --env without NAME= is refused"
+hrun frobnicate 2>/dev/null;      is "$?" 64 "an unknown operation is refused"
+chown jbtest "$JB/etc/helper.conf"
+hrun run 0 -- $P ok 2>$OUT/err;   is "$?" 77 "a config not owned by root is refused (exit 77)"
+chown root "$JB/etc/helper.conf"; chmod 666 "$JB/etc/helper.conf"
+hrun run 0 -- $P ok 2>$OUT/err;   is "$?" 77 "a group/world-writable config is refused"
+chmod 644 "$JB/etc/helper.conf"
