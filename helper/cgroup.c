@@ -1,73 +1,49 @@
-/* cgroup.c: what the v1 and v2 backends share.
- * The helper touches only the subtree named by `cgroup` in helper.conf. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/vfs.h>
-#include <time.h>
-#include <unistd.h>
-#include <linux/magic.h>
-#include "cgroup.h"
+/* cgroup.c: the box's cgroup, on v2 (lab machines; under systemd, the
+ * controller's delegated subtree) and v1 (older hosts, the development
+ * machines). The two differ only in file names, units and the number of
+ * hierarchies, so they are one table rather than two backends. The helper
+ * creates and touches only the subtree named by `cgroup` in helper.conf, and
+ * every run gets a fresh cgroup, so every figure starts from zero. */
+#include "helper.h"
 
-/* Pick the backend: a cgroup2 file system at /sys/fs/cgroup is a v2 host. */
-const struct cg_ops *cg_detect(void)
+enum { MEM, PIDS, CPU };
+static const struct kind {
+	const char *hier[3];       /* under /sys/fs/cgroup, for MEM, PIDS, CPU */
+	int nhier, v1;             /* v1: CPU counter in ns, swap limit = mem+swap */
+	const char *mem_max, *swap_max, *peak, *oom, *cpu;
+} kinds[2] = {
+	{ { "memory", "pids", "cpuacct" }, 3, 1, "memory.limit_in_bytes",
+	  "memory.memsw.limit_in_bytes", "memory.max_usage_in_bytes",
+	  "memory.oom_control", "cpuacct.usage" },
+	{ { "" }, 1, 0, "memory.max", "memory.swap.max", "memory.peak",
+	  "memory.events", "cpu.stat" },
+};
+
+/* A cgroup2 file system at /sys/fs/cgroup is a v2 host; anything else, v1. */
+static const struct kind *s_kind(void)
 {
 	struct statfs s;
 
 	if (statfs("/sys/fs/cgroup", &s) < 0)
 		die("statfs /sys/fs/cgroup");
-	return s.f_type == CGROUP2_SUPER_MAGIC ? &cgroup_v2 : &cgroup_v1;
+	return &kinds[s.f_type == CGROUP2_SUPER_MAGIC];
 }
 
-/* Open /sys/fs/cgroup/HIER/REL, creating the missing levels if asked. */
-int cg_open_root(const char *hier, const char *rel, int create)
-{
-	char path[256], *p, *save = NULL;
-	int fd, next;
-
-	snprintf(path, sizeof path, "/sys/fs/cgroup/%s", hier);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		die("open %s", path);
-	snprintf(path, sizeof path, "%s", rel);
-	for (p = strtok_r(path, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
-		if (create && mkdirat(fd, p, 0755) < 0 && errno != EEXIST)
-			die("mkdir cgroup %s/%s", hier, p);
-		if ((next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-			die("open cgroup %s/%s (did `setup` run?)", hier, p);
-		close(fd);
-		fd = next;
-	}
-	return fd;
-}
-
-/* Read a small cgroup file into buf (NUL-terminated); 0 if it does not exist. */
-size_t cg_read(int dirfd, const char *name, char *buf, size_t len)
+/* Read a small cgroup file into buf, NUL-terminated; "" if it does not exist. */
+static void s_read(int dirfd, const char *name, char *buf, size_t len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, len - 1);
 
-	buf[0] = '\0';
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		die("open %s", name);
-	}
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
+	if ((fd < 0 && errno != ENOENT) || n < 0)
 		die("read %s", name);
 	buf[n] = '\0';
-	return (size_t)n;
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The number after "KEY " at the start of a line of a flat-keyed file. */
-uint64_t cg_key(const char *buf, const char *key)
+static uint64_t s_key(const char *buf, const char *key)
 {
 	size_t k = strlen(key);
 
@@ -79,57 +55,128 @@ uint64_t cg_key(const char *buf, const char *key)
 	return 0;
 }
 
-/* SIGKILL one pid, only if it is still in this cgroup once pinned by a pidfd:
- * a pid read from cgroup.procs may have been reused by a host process. */
-static void s_kill_member(int dirfd, pid_t pid)
+/* v2: enable the controllers a box needs where they are not yet. */
+static void s_enable(int fd)
 {
-	char buf[4096], needle[16];
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	static const char *want[] = { "cpu", "memory", "pids" };
+	char buf[256];
 
-	if (pfd < 0)
-		return;
-	cg_read(dirfd, "cgroup.procs", buf, sizeof buf);
-	snprintf(needle, sizeof needle, "%d\n", pid);
-	for (char *p = buf; (p = strstr(p, needle)); p++)
-		if (p == buf || p[-1] == '\n') {
-			syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
-			break;
-		}
-	close(pfd);
+	s_read(fd, "cgroup.subtree_control", buf, sizeof buf);
+	for (int i = 0; i < 3; i++)
+		if (!strstr(buf, want[i]))
+			write_file(fd, "cgroup.subtree_control", "+%s", want[i]);
 }
 
-/* Kill everything left in the cgroup NAME under DIRFD and wait until it is
- * empty. Normally nothing is left: killing the box's pid-namespace init
- * takes the whole namespace with it. This is for a helper that crashed. */
-void cg_empty(int dirfd, const char *name)
+/* Open /sys/fs/cgroup/HIER/REL; with CREATE, make the missing levels
+ * (on v2, enabling the controllers at each level above the box). */
+static int s_open(const char *hier, const char *rel, int create, int v2)
 {
-	char buf[4096];
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct timespec ms = { 0, 1000000 };
-	long pid;
+	char path[256], *p = path, *comp;
+	int fd, next;
 
-	if (fd < 0)
-		return;
-	if (faccessat(fd, "cgroup.kill", F_OK, 0) == 0)
-		write_file(fd, "cgroup.kill", "1");
-	for (int i = 0; i < 5000 && cg_read(fd, "cgroup.procs", buf, sizeof buf); i++) {
-		for (char *p = buf, *end; (pid = strtol(p, &end, 10)) > 0; p = end)
-			s_kill_member(fd, (pid_t)pid);
-		nanosleep(&ms, NULL);
+	snprintf(path, sizeof path, "/sys/fs/cgroup/%s", hier);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die("open %s", path);
+	snprintf(path, sizeof path, "%s", rel);
+	while ((comp = strsep(&p, "/"))) {
+		if (create && v2)
+			s_enable(fd);
+		if (create && mkdirat(fd, comp, 0755) < 0 && errno != EEXIST)
+			die("mkdir cgroup %s/%s", hier, comp);
+		if ((next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			die("open cgroup %s/%s (has `setup` been run?)", hier, comp);
+		close(fd);
+		fd = next;
 	}
-	close(fd);
+	if (create && v2)
+		s_enable(fd);
+	return fd;
 }
 
-/* rmdir a cgroup, waiting out the moment a killed task still holds it. */
-void cg_rmdir(int parent, const char *name)
+/* Remove the box cgroup NAME. Its tasks die with the box's pid namespace;
+ * rmdir waits out those still exiting (v2's cgroup.kill makes sure). */
+static void s_remove(int root, const char *name)
 {
 	struct timespec ms = { 0, 1000000 };
+	int fd = openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	for (int i = 0; unlinkat(parent, name, AT_REMOVEDIR) < 0; i++) {
-		if (errno == ENOENT)
-			return;
-		if (errno != EBUSY || i == 2000)
+	if (fd >= 0 && faccessat(fd, "cgroup.kill", F_OK, 0) == 0)
+		write_file(fd, "cgroup.kill", "1");
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; unlinkat(root, name, AT_REMOVEDIR) < 0 && errno != ENOENT; i++)
+		if (errno != EBUSY || i == 5000 || nanosleep(&ms, NULL) < 0)
 			die("rmdir cgroup %s", name);
-		nanosleep(&ms, NULL);
+}
+
+void cg_setup(const struct conf *c)
+{
+	const struct kind *k = s_kind();
+
+	for (int i = 0; i < k->nhier; i++)
+		close(s_open(k->hier[i], c->cgroup, 1, k == &kinds[1]));
+}
+
+/* A new, empty cgroup for box N (replacing a stale one), with its limits. */
+void cg_create(struct cg *g, const struct conf *c, const struct job *j)
+{
+	const struct kind *k = g->kind = s_kind();
+	unsigned long long mem = (unsigned long long)j->lim[L_MEMORY_KB] << 10;
+
+	snprintf(g->name, sizeof g->name, "box%u", j->box);
+	for (int i = 0; i < k->nhier; i++) {
+		g->root[i] = s_open(k->hier[i], c->cgroup, 0, 0);
+		s_remove(g->root[i], g->name);
+		if (mkdirat(g->root[i], g->name, 0700) < 0 ||
+		    (g->dir[i] = openat(g->root[i], g->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			die("create cgroup %s", g->name);
+	}
+	for (int i = k->nhier; i < 3; i++)
+		g->dir[i] = g->dir[0];  /* v2: one directory holds every controller */
+	write_file(g->dir[MEM], k->mem_max, "%llu", mem);
+	if (faccessat(g->dir[MEM], k->swap_max, F_OK, 0) == 0)
+		write_file(g->dir[MEM], k->swap_max, "%llu", k->v1 ? mem : 0);
+	if (faccessat(g->dir[MEM], "memory.oom.group", F_OK, 0) == 0)
+		write_file(g->dir[MEM], "memory.oom.group", "1");
+	write_file(g->dir[PIDS], "pids.max", "%llu", (unsigned long long)j->lim[L_PROCS]);
+	if ((g->cpu_fd = openat(g->dir[CPU], k->cpu, O_RDONLY | O_CLOEXEC)) < 0)
+		die("open %s", k->cpu);
+}
+
+void cg_attach(struct cg *g, pid_t pid)
+{
+	for (int i = 0; i < g->kind->nhier; i++)
+		write_file(g->dir[i], "cgroup.procs", "%d", pid);
+}
+
+/* CPU time of everything in the box, all threads and children, in µs. */
+uint64_t cg_cpu_us(struct cg *g)
+{
+	char buf[1024];
+	ssize_t n = pread(g->cpu_fd, buf, sizeof buf - 1, 0);
+
+	if (n < 0)
+		die("read %s", g->kind->cpu);
+	buf[n] = '\0';
+	return g->kind->v1 ? strtoull(buf, NULL, 10) / 1000 : s_key(buf, "usage_usec");
+}
+
+void cg_figures(struct cg *g, struct result *r)
+{
+	char buf[1024];
+
+	s_read(g->dir[MEM], g->kind->peak, buf, sizeof buf);
+	r->memory_kb = strtoull(buf, NULL, 10) >> 10;
+	s_read(g->dir[MEM], g->kind->oom, buf, sizeof buf);
+	r->oom = s_key(buf, "oom_kill") > 0 || s_key(buf, "oom_group_kill") > 0;
+}
+
+void cg_destroy(struct cg *g)
+{
+	close(g->cpu_fd);
+	for (int i = 0; i < g->kind->nhier; i++) {
+		close(g->dir[i]);
+		s_remove(g->root[i], g->name);
+		close(g->root[i]);
 	}
 }

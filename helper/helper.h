@@ -3,8 +3,35 @@
 #ifndef JUDGEBOX_HELPER_H
 #define JUDGEBOX_HELPER_H
 
-#include <stdint.h>
-#include <sys/types.h>
+/* Every file's system headers, in one place. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/capability.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
+
 
 #ifndef HELPER_CONF
 #define HELPER_CONF "/etc/judgebox/helper.conf"
@@ -30,7 +57,7 @@ struct conf {
 	gid_t group;                    /* controller group (numeric: no NSS here) */
 	uid_t first_uid;                /* box N runs as first_uid + N */
 	unsigned boxes;
-	unsigned long box_kb;           /* size of each box's tmpfs */
+	uint64_t box_kb;                /* size of each box's tmpfs */
 	char box_root[256];
 	char cgroup[128];               /* relative to the cgroup hierarchy root */
 	char policy_dir[256];
@@ -53,18 +80,31 @@ struct job {
 struct result {
 	const char *status;
 	int exitcode, signal;
-	uint64_t cpu_us, wall_us, memory_kb;
+	unsigned long long cpu_us, wall_us, memory_kb, args[6];
 	int oom;
 	char syscall[32];
-	uint64_t args[6];
 	char message[256];
 };
+
+/* cgroup.c: the box's cgroup on v1 or v2. All die on error. */
+struct cg {
+	const struct kind *kind;
+	int dir[3], root[3];    /* the box's cgroup and its parent, per hierarchy */
+	int cpu_fd;             /* kept open: read at every supervisor wake-up */
+	char name[16];          /* "box<N>" */
+};
+void cg_setup(const struct conf *c);
+void cg_create(struct cg *g, const struct conf *c, const struct job *j);
+void cg_attach(struct cg *g, pid_t pid);
+uint64_t cg_cpu_us(struct cg *g);
+void cg_figures(struct cg *g, struct result *r);
+void cg_destroy(struct cg *g);
 
 /* main.c */
 extern const char *limit_names[L_COUNT];
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_with(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void die_hook(void (*hook)(const char *msg));
+extern void (*die_hook)(const char *msg);    /* called once, before the exit */
 void check_owner(int fd, const char *path);
 void write_file(int dirfd, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -2,45 +2,29 @@
  *
  * This file is the front door: it checks who is calling, reads the root-owned
  * config, validates argv as hostile input and dispatches one of a closed set
- * of operations (setup, clean, run). It reads nothing else but policy files.
- * Rules it MUST keep (see SECURITY.md):
- *  - no path from argv is ever opened on the host; paths come from helper.conf;
+ * of operations (setup, clean, run). Rules it MUST keep (see SECURITY.md):
+ *  - it reads argv, inherited fds, helper.conf and policy files, nothing else;
+ *  - no path from argv is opened on the host: every path comes from helper.conf;
  *  - every number from argv is range-checked against the config's ceilings;
  *  - no environment variable is read, and the job gets none of the caller's. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/file.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include "cgroup.h"
+#include "helper.h"
 
 const char *limit_names[L_COUNT] = { "cpu-ms", "wall-ms", "memory-kb", "procs",
 	"fsize-kb", "stack-kb", "nofile", "tmp-kb" };
-static void (*die_hook_fn)(const char *msg);
+void (*die_hook)(const char *msg);
 
 static _Noreturn void s_vdie(int code, int err, const char *fmt, va_list ap)
 {
+	void (*hook)(const char *) = die_hook;
 	char msg[256];
 	int n = vsnprintf(msg, sizeof msg, fmt, ap);
 
 	if (err && n >= 0 && (size_t)n < sizeof msg)
 		snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(err));
 	fprintf(stderr, "judgebox-helper: %s\n", msg);
-	if (die_hook_fn) {
-		void (*hook)(const char *) = die_hook_fn;
-
-		die_hook_fn = NULL;           /* a failing hook must not recurse */
+	die_hook = NULL;                  /* a failing hook must not recurse */
+	if (hook)
 		hook(msg);
-	}
 	_exit(code);
 }
 
@@ -63,11 +47,6 @@ _Noreturn void die_with(int code, const char *fmt, ...)
 	s_vdie(code, 0, fmt, ap);
 }
 
-void die_hook(void (*hook)(const char *msg))
-{
-	die_hook_fn = hook;
-}
-
 void write_file(int dirfd, const char *name, const char *fmt, ...)
 {
 	char buf[64];
@@ -77,15 +56,13 @@ void write_file(int dirfd, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if ((fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC)) < 0)
-		die("open %s", name);
-	if (write(fd, buf, (size_t)n) != n)
+	if ((fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC)) < 0 || write(fd, buf, (size_t)n) != n)
 		die("write %s to %s", buf, name);
 	close(fd);
 }
 
-/* strtonum: a whole decimal number in [min, max], or die naming WHAT. */
-static uint64_t s_num(const char *s, uint64_t min, uint64_t max, const char *what)
+/* strtonum: a whole decimal number in [min, max], or die (CODE) naming WHAT. */
+static uint64_t s_num(const char *s, uint64_t min, uint64_t max, const char *what, int code)
 {
 	char *end;
 	unsigned long long v;
@@ -93,7 +70,7 @@ static uint64_t s_num(const char *s, uint64_t min, uint64_t max, const char *wha
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (!*s || *s == '-' || *end || errno || v < min || v > max)
-		die_with(EXIT_USAGE, "%s: '%.40s' is not a number in [%llu, %llu]", what, s,
+		die_with(code, "%s: '%.40s' is not a number in [%llu, %llu]", what, s,
 			(unsigned long long)min, (unsigned long long)max);
 	return v;
 }
@@ -105,13 +82,11 @@ void check_owner(int fd, const char *path)
 	char dir[PATH_MAX], *slash;
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0 || !realpath(path, dir))
 		die("stat %s", path);
 	if (st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode))
 		die_with(EXIT_NOPERM, "%s must be a regular file owned by root and "
 			"not writable by group or others", path);
-	if (!realpath(path, dir))
-		die("realpath %s", path);
 	while ((slash = strrchr(dir, '/'))) {
 		slash[slash == dir] = '\0';
 		if (stat(dir, &st) < 0)
@@ -124,87 +99,70 @@ void check_owner(int fd, const char *path)
 	}
 }
 
-static void s_copy(char *dst, size_t len, const char *val, const char *file, int line)
+static void s_path(char *dst, size_t len, const char *v, const char *where)
 {
-	if (val[0] != '/' || strstr(val, "/../") || (size_t)snprintf(dst, len, "%s", val) >= len)
-		die_with(EXIT_CONFIG, "%s:%d: '%s' must be an absolute path under %zu bytes",
-			file, line, val, len);
+	if (v[0] != '/' || strstr(v, "..") || (size_t)snprintf(dst, len, "%s", v) >= len)
+		die_with(EXIT_CONFIG, "%s: '%s' must be an absolute path, without '..', "
+			"under %zu bytes", where, v, len);
 }
 
-/* One `key value` line of helper.conf; see judgebox-helper(8). */
-static void s_conf_line(struct conf *c, char *key, char *v, const char *file, int line)
+/* One line of helper.conf, `key value...`; judgebox-helper(8) lists the keys. */
+static void s_conf_line(struct conf *c, const char *line, const char *where)
 {
-	char *v2 = v + strcspn(v, " \t"), *v3;
-	int i;
+	char k[32], v[256], d[32], m[32];
+	int n = sscanf(line, "%31s %255s %31s %31s", k, v, d, m), i;
 
-	if (*v2)
-		*v2++ = '\0';
-	v2 += strspn(v2, " \t");
-	v3 = v2 + strcspn(v2, " \t");
-	if (*v3)
-		*v3++ = '\0';
-	if (!strcmp(key, "group"))
-		c->group = (gid_t)s_num(v, 1, 0x7fffffff, "group (numeric gid)");
-	else if (!strcmp(key, "first_uid"))
-		c->first_uid = (uid_t)s_num(v, 1000, 0x7fffffff, "first_uid");
-	else if (!strcmp(key, "boxes"))
-		c->boxes = (unsigned)s_num(v, 1, 10000, "boxes");
-	else if (!strcmp(key, "box_kb"))
-		c->box_kb = (unsigned long)s_num(v, 64, 1UL << 32, "box_kb");
-	else if (!strcmp(key, "box_root"))
-		s_copy(c->box_root, sizeof c->box_root, v, file, line);
-	else if (!strcmp(key, "policy_dir"))
-		s_copy(c->policy_dir, sizeof c->policy_dir, v, file, line);
-	else if (!strcmp(key, "cgroup")) {
-		if (v[0] == '/' || strstr(v, "..") || strlen(v) >= sizeof c->cgroup)
-			die_with(EXIT_CONFIG, "%s:%d: cgroup must be a relative path without '..'", file, line);
-		strcpy(c->cgroup, v);
-	} else if (!strcmp(key, "bind")) {
-		if (c->nbinds == MAX_BINDS)
-			die_with(EXIT_CONFIG, "%s:%d: more than %d bind lines", file, line, MAX_BINDS);
-		s_copy(c->binds[c->nbinds++], sizeof c->binds[0], v, file, line);
-	} else if (!strcmp(key, "limit")) {
+	if (n == 2 && !strcmp(k, "group"))
+		c->group = (gid_t)s_num(v, 1, INT_MAX, where, EXIT_CONFIG);
+	else if (n == 2 && !strcmp(k, "first_uid"))
+		c->first_uid = (uid_t)s_num(v, 1000, INT_MAX - 10000, where, EXIT_CONFIG);
+	else if (n == 2 && !strcmp(k, "boxes"))
+		c->boxes = (unsigned)s_num(v, 1, 10000, where, EXIT_CONFIG);
+	else if (n == 2 && !strcmp(k, "box_kb"))
+		c->box_kb = s_num(v, 64, 1UL << 32, where, EXIT_CONFIG);
+	else if (n == 2 && !strcmp(k, "box_root"))
+		s_path(c->box_root, sizeof c->box_root, v, where);
+	else if (n == 2 && !strcmp(k, "policy_dir"))
+		s_path(c->policy_dir, sizeof c->policy_dir, v, where);
+	else if (n == 2 && !strcmp(k, "cgroup") && v[0] != '/' && !strstr(v, "..") &&
+	    strlen(v) < sizeof c->cgroup)
+		strcpy(c->cgroup, v);       /* relative to the hierarchy's root */
+	else if (n == 2 && !strcmp(k, "bind") && c->nbinds < MAX_BINDS)
+		s_path(c->binds[c->nbinds++], sizeof c->binds[0], v, where);
+	else if (n == 4 && !strcmp(k, "limit")) {
 		for (i = 0; i < L_COUNT && strcmp(v, limit_names[i]); i++)
 			;
 		if (i == L_COUNT)
-			die_with(EXIT_CONFIG, "%s:%d: unknown limit '%s'", file, line, v);
-		c->max[i] = s_num(v3, 1, 1ULL << 40, limit_names[i]);
-		c->def[i] = s_num(v2, 1, c->max[i], limit_names[i]);
+			die_with(EXIT_CONFIG, "%s: unknown limit '%s'", where, v);
+		c->max[i] = s_num(m, 1, 1ULL << 40, where, EXIT_CONFIG);
+		c->def[i] = s_num(d, 1, c->max[i], where, EXIT_CONFIG);
 	} else
-		die_with(EXIT_CONFIG, "%s:%d: unknown key '%s'", file, line, key);
+		die_with(EXIT_CONFIG, "%s: not a valid line: %s", where, line);
 }
 
 static void s_conf_load(struct conf *c, const char *path)
 {
-	char line[512], *key;
+	char line[512], where[PATH_MAX + 16];
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), n = 0;
 	FILE *f;
 
-	if (fd < 0)
+	if (fd < 0 || !(f = fdopen(fd, "r")))
 		die("open %s", path);
 	check_owner(fd, path);
-	if (!(f = fdopen(fd, "r")))
-		die("fdopen %s", path);
 	while (fgets(line, sizeof line, f)) {
-		n++;
-		line[strcspn(line, "#\n")] = '\0';
-		key = line + strspn(line, " \t");
-		if (!*key)
-			continue;
-		char *v = key + strcspn(key, " \t");
-		if (*v)
-			*v++ = '\0';
-		v += strspn(v, " \t");
-		v[strcspn(v, "\r")] = '\0';
-		s_conf_line(c, key, v, path, n);
+		snprintf(where, sizeof where, "%s:%d", path, ++n);
+		line[strcspn(line, "#\r\n")] = '\0';
+		if (line[strspn(line, " \t")])
+			s_conf_line(c, line, where);
 	}
 	fclose(f);
-	if (!c->group || !c->first_uid || !c->boxes || !c->box_root[0] || !c->cgroup[0] || !c->policy_dir[0])
-		die_with(EXIT_CONFIG, "%s: group, first_uid, boxes, box_root, cgroup and "
-			"policy_dir are required", path);
 	for (int i = 0; i < L_COUNT; i++)
 		if (!c->max[i])
-			die_with(EXIT_CONFIG, "%s: no `limit %s DEFAULT CEILING` line", path, limit_names[i]);
+			die_with(EXIT_CONFIG, "%s: no `limit %s DEFAULT CEILING`", path, limit_names[i]);
+	if (!c->group || !c->first_uid || !c->boxes || !c->box_kb || !c->box_root[0] ||
+	    !c->cgroup[0] || !c->policy_dir[0])
+		die_with(EXIT_CONFIG, "%s: group, first_uid, boxes, box_kb, box_root, cgroup "
+			"and policy_dir are required", path);
 }
 
 static void s_check_caller(const struct conf *c)
@@ -212,44 +170,38 @@ static void s_check_caller(const struct conf *c)
 	gid_t groups[NGROUPS_MAX];
 	int n = getgroups(NGROUPS_MAX, groups);
 
-	if (getuid() == 0 || getgid() == c->group)
-		return;
-	for (int i = 0; i < n; i++)
-		if (groups[i] == c->group)
-			return;
-	die_with(EXIT_NOPERM, "permission denied: caller is not root and not in group %u", c->group);
+	while (n > 0 && groups[n - 1] != c->group)
+		n--;
+	if (getuid() != 0 && getgid() != c->group && n <= 0)
+		die_with(EXIT_NOPERM, "permission denied: not root and not in group %u", c->group);
 }
 
-/* Open (and lock, for the run's whole life) box N's directory. */
+/* Box N's directory, locked for as long as this process (or the box) lives. */
 static int s_box_dir(const struct conf *c, unsigned box)
 {
 	char path[320];
 	int fd;
 
 	snprintf(path, sizeof path, "%s/%u", c->box_root, box);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		die("mkdir %s", path);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if ((mkdir(path, 0755) < 0 && errno != EEXIST) ||
+	    (fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		die("open %s", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
 		die_with(EXIT_BUSY, "box %u is busy", box);
-	if (mkdirat(fd, "box", 0755) < 0 && errno != EEXIST)
-		die("mkdir %s/box", path);
-	if (mkdirat(fd, "root", 0755) < 0 && errno != EEXIST)
-		die("mkdir %s/root", path);
+	if ((mkdirat(fd, "box", 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(fd, "root", 0755) < 0 && errno != EEXIST))
+		die("mkdir in %s", path);
 	return fd;
 }
 
-/* setup: the cgroup subtree and the box tree, owned by root. */
+/* setup: the cgroup subtree, and the box tree owned by root. */
 static void s_setup(const struct conf *c)
 {
 	struct stat st;
 
-	cg_detect()->setup(c);
-	if (mkdir(c->box_root, 0755) < 0 && errno != EEXIST)
+	cg_setup(c);
+	if ((mkdir(c->box_root, 0755) < 0 && errno != EEXIST) || lstat(c->box_root, &st) < 0)
 		die("mkdir %s", c->box_root);
-	if (lstat(c->box_root, &st) < 0)
-		die("stat %s", c->box_root);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
 		die_with(EXIT_NOPERM, "%s must be a directory owned by root, mode 755", c->box_root);
 }
@@ -274,28 +226,30 @@ static void s_clean(const struct conf *c, unsigned box)
 
 static _Noreturn void s_usage(void)
 {
-	die_with(EXIT_USAGE, "usage: judgebox-helper setup | clean BOX | "
-		"run BOX [--LIMIT=N] [--policy=NAME] [--result-fd=FD] [--env=NAME=VALUE] "
-		"-- PROGRAM [ARG...]");
+	die_with(EXIT_USAGE, "usage: judgebox-helper setup | clean BOX | run BOX "
+		"[--LIMIT=N] [--policy=NAME] [--result-fd=FD] [--env=NAME=VALUE] -- PROGRAM [ARG...]");
 }
 
-static void s_env(struct job *j, int *n, const char *kv)
+static void s_env(struct job *j, const char *kv)
 {
 	size_t name = strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+	int n = 0;
 
-	if (*n >= MAX_ENV + 4 || name == 0 || kv[name] != '=' || strlen(kv) > 4096)
+	while (j->env[n])
+		n++;
+	if (n >= MAX_ENV || name == 0 || kv[name] != '=' || strlen(kv) > 4096)
 		die_with(EXIT_USAGE, "--env: '%.40s' is not NAME=VALUE (at most %d, 4 KiB each)", kv, MAX_ENV);
-	j->env[(*n)++] = (char *)kv;
+	j->env[n] = (char *)kv;
 }
 
-/* run's options, each --name=value; everything after "--" is the job's argv. */
+/* run's options, each --name=value; after "--" comes the job's argv. */
 static void s_parse_run(const struct conf *c, struct job *j, int argc, char **argv)
 {
-	int i, k, nenv = 0;
+	int i, k;
 
-	s_env(j, &nenv, "PATH=/usr/local/bin:/usr/bin:/bin");
-	s_env(j, &nenv, "HOME=/box");
-	s_env(j, &nenv, "TMPDIR=/tmp");
+	s_env(j, "PATH=/usr/local/bin:/usr/bin:/bin");
+	s_env(j, "HOME=/box");
+	s_env(j, "TMPDIR=/tmp");
 	memcpy(j->lim, c->def, sizeof j->lim);
 	strcpy(j->policy, "default");
 	j->result_fd = 2;
@@ -308,34 +262,22 @@ static void s_parse_run(const struct conf *c, struct job *j, int argc, char **ar
 		for (k = 0; k < L_COUNT && strcmp(opt, limit_names[k]); k++)
 			;
 		if (k < L_COUNT)
-			j->lim[k] = s_num(val, 1, c->max[k], opt);
-		else if (!strcmp(opt, "policy")) {
-			if (!*val || strlen(val) > NAME_LEN || val[strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
-				die_with(EXIT_USAGE, "--policy: a name of [a-z0-9_-], at most %d", NAME_LEN);
+			j->lim[k] = s_num(val, 1, c->max[k], opt, EXIT_USAGE);
+		else if (!strcmp(opt, "policy") && *val && strlen(val) <= NAME_LEN &&
+		    !val[strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
 			strcpy(j->policy, val);
-		} else if (!strcmp(opt, "result-fd"))
-			j->result_fd = (int)s_num(val, 2, 1023, opt);
+		else if (!strcmp(opt, "result-fd"))
+			j->result_fd = (int)s_num(val, 2, 1023, opt, EXIT_USAGE);
 		else if (!strcmp(opt, "env"))
-			s_env(j, &nenv, val);
+			s_env(j, val);
 		else
-			die_with(EXIT_USAGE, "unknown option --%.40s", opt);
+			die_with(EXIT_USAGE, "bad option --%.40s (a policy is a name of [a-z0-9_-])", opt);
 	}
 	if (i + 1 >= argc)
 		s_usage();
 	j->argv = argv + i + 1;
 	if (fcntl(j->result_fd, F_GETFD) < 0)
 		die_with(EXIT_USAGE, "--result-fd=%d is not open", j->result_fd);
-}
-
-/* Hygiene before anything else: not dumpable, 0-2 open, no stray fds. */
-static void s_sanitize(void)
-{
-	if (prctl(PR_SET_DUMPABLE, 0) < 0)
-		die("prctl(PR_SET_DUMPABLE)");
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-			die("open /dev/null");
-	umask(022);
 }
 
 int main(int argc, char **argv)
@@ -345,28 +287,29 @@ int main(int argc, char **argv)
 	struct stat top, st;
 	int boxfd;
 
-	s_sanitize();
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		die("prctl");
+	for (int fd = 0; fd < 3; fd++)     /* 0-2 open, so no file we open becomes one */
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			die("open /dev/null");
+	umask(022);
 	s_conf_load(&c, HELPER_CONF);
 	s_check_caller(&c);
-	if (argc == 2 && !strcmp(argv[1], "setup")) {
-		s_setup(&c);
-		return EXIT_DONE;
-	}
+	if (argc == 2 && !strcmp(argv[1], "setup"))
+		return s_setup(&c), EXIT_DONE;
 	if (argc < 3 || (strcmp(argv[1], "clean") && strcmp(argv[1], "run")))
 		s_usage();
-	j.box = (unsigned)s_num(argv[2], 0, c.boxes - 1, "box");
+	j.box = (unsigned)s_num(argv[2], 0, c.boxes - 1, "box", EXIT_USAGE);
 	j.uid = c.first_uid + j.box;
-	if (!strcmp(argv[1], "clean")) {
-		if (argc != 3)
-			s_usage();
-		s_clean(&c, j.box);
-		return EXIT_DONE;
-	}
+	if (!strcmp(argv[1], "clean") && argc == 3)
+		return s_clean(&c, j.box), EXIT_DONE;
+	if (strcmp(argv[1], "run"))
+		s_usage();
 	s_parse_run(&c, &j, argc, argv);
 	if ((j.result_fd > 3 && close_range(3, (unsigned)j.result_fd - 1, 0) < 0) ||
 	    close_range(j.result_fd < 3 ? 3 : (unsigned)j.result_fd + 1, ~0U, 0) < 0)
 		die("close_range");
-	boxfd = s_box_dir(&c, j.box);   /* held (and locked) until we exit */
+	boxfd = s_box_dir(&c, j.box);
 	if (fstat(boxfd, &top) < 0 || fstatat(boxfd, "box", &st, AT_SYMLINK_NOFOLLOW) < 0)
 		die("stat box %u", j.box);
 	if (st.st_dev == top.st_dev)

@@ -1,14 +1,6 @@
 /* policy.c: compile a root-owned text policy with libseccomp; the format is
  * judgebox-policy(5). Every line is checked: an unknown syscall name, action
  * or condition is an error with file and line, never silently ignored. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <seccomp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 #include "helper.h"
 
 static const struct { const char *name; int nr; } errnos[] = {
@@ -40,32 +32,23 @@ static uint32_t s_action(const char *w)
 	die_with(EXIT_CONFIG, "%s: unknown action '%s'", where, w);
 }
 
-/* A condition: argN OP VALUE, OP one of == != < <= > >=, or argN&MASK==VALUE. */
+/* A condition: argN==V (or != < <= > >=) or argN&MASK==V, numbers as in C. */
 static struct scmp_arg_cmp s_cond(const char *w)
 {
-	static const struct { const char *op; enum scmp_compare cmp; } ops[] = {
-		{ "==", SCMP_CMP_EQ }, { "!=", SCMP_CMP_NE }, { "<=", SCMP_CMP_LE },
-		{ ">=", SCMP_CMP_GE }, { "<", SCMP_CMP_LT }, { ">", SCMP_CMP_GT },
-		{ "&", SCMP_CMP_MASKED_EQ },
-	};
+	static const char *ops[] = { [SCMP_CMP_NE] = "!=", [SCMP_CMP_LT] = "<",
+		[SCMP_CMP_LE] = "<=", [SCMP_CMP_EQ] = "==", [SCMP_CMP_GE] = ">=", [SCMP_CMP_GT] = ">" };
 	struct scmp_arg_cmp a = { 0 };
-	char *p = (char *)w + 4;
-	size_t i;
+	long long x, y;
+	char op[3];
+	int end = 0;
 
-	if (strncmp(w, "arg", 3) || w[3] < '0' || w[3] > '5')
-		die_with(EXIT_CONFIG, "%s: bad condition '%s'", where, w);
-	a.arg = (unsigned)(w[3] - '0');
-	for (i = 0; i < sizeof ops / sizeof *ops && strncmp(p, ops[i].op, strlen(ops[i].op)); i++)
-		;
-	if (i < sizeof ops / sizeof *ops) {
-		a.op = ops[i].cmp;
-		a.datum_a = strtoull(p + strlen(ops[i].op), &p, 0);
-		if (a.op == SCMP_CMP_MASKED_EQ && !strncmp(p, "==", 2))
-			a.datum_b = strtoull(p + 2, &p, 0);
-		else if (a.op == SCMP_CMP_MASKED_EQ)
-			p = "?";
-	}
-	if (i == sizeof ops / sizeof *ops || *p)
+	if (sscanf(w, "arg%1u&%lli==%lli%n", &a.arg, &x, &y, &end) == 3 && !w[end])
+		a = (struct scmp_arg_cmp){ a.arg, SCMP_CMP_MASKED_EQ, (uint64_t)x, (uint64_t)y };
+	else if (sscanf(w, "arg%1u%2[!=<>]%lli%n", &a.arg, op, &x, &end) == 3 && !w[end])
+		for (int i = SCMP_CMP_NE; i <= SCMP_CMP_GT; i++)
+			if (!strcmp(op, ops[i]))
+				a = (struct scmp_arg_cmp){ a.arg, (enum scmp_compare)i, (uint64_t)x, 0 };
+	if (!a.op || a.arg > 5)
 		die_with(EXIT_CONFIG, "%s: bad condition '%s' (want argN==V, argN&MASK==V, ...)", where, w);
 	return a;
 }
@@ -104,25 +87,21 @@ void *policy_compile(const struct conf *c, const char *name)
 	int fd, n = 0, nw;
 
 	snprintf(path, sizeof path, "%s/%s.policy", c->policy_dir, name);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 || !(f = fdopen(fd, "r")))
 		die_with(EXIT_CONFIG, "policy %s: %s", path, strerror(errno));
 	check_owner(fd, path);
-	if (!(f = fdopen(fd, "r")))
-		die("fdopen %s", path);
 	while (fgets(line, sizeof line, f)) {
 		snprintf(where, sizeof where, "%s:%d", path, ++n);
 		line[strcspn(line, "#\r\n")] = '\0';
 		save = NULL;
 		for (nw = 0; nw < 64 && (w[nw] = strtok_r(nw ? NULL : line, " \t", &save)); nw++)
 			;
-		if (nw == 0)
-			continue;
 		if (nw == 64)
 			die_with(EXIT_CONFIG, "%s: too many words", where);
-		if (ctx) {
+		if (nw && ctx)
 			s_rule(ctx, w, nw);
+		if (!nw || ctx)
 			continue;
-		}
 		if (nw != 2 || strcmp(w[0], "default"))
 			die_with(EXIT_CONFIG, "%s: the first rule must be `default ACTION`", where);
 		if (!(ctx = seccomp_init(s_action(w[1]))))
@@ -141,10 +120,8 @@ int policy_load(void *ctx)
 {
 	int rc = seccomp_load(ctx);
 
-	if (rc < 0) {
-		errno = -rc;
-		die("seccomp_load");
-	}
+	if (rc < 0)
+		die_with(EXIT_INTERNAL, "seccomp_load: %s", strerror(-rc));
 	return seccomp_notify_fd(ctx);
 }
 
