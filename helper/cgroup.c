@@ -1,9 +1,7 @@
-/* cgroup.c: the box's cgroup, on v2 (lab machines; under systemd, the
- * controller's delegated subtree) and v1 (older hosts, the development
- * machines). The two differ only in file names, units and the number of
- * hierarchies, so they are one table rather than two backends. The helper
- * creates and touches only the subtree named by `cgroup` in helper.conf, and
- * every run gets a fresh cgroup, so every figure starts from zero. */
+/* cgroup.c: the box's cgroup on v2 (lab machines; under systemd, the
+ * delegated subtree) and v1 (older hosts). They differ only in file names,
+ * units and the number of hierarchies: one table, not two backends. Only the
+ * subtree named in helper.conf is touched; each run gets a fresh cgroup. */
 #include "helper.h"
 
 enum { MEM, PIDS, CPU };
@@ -23,7 +21,6 @@ static const struct kind {
 static const struct kind *s_kind(void)
 {
 	struct statfs s;
-
 	if (statfs("/sys/fs/cgroup", &s) < 0)
 		die("statfs /sys/fs/cgroup");
 	return &kinds[s.f_type == CGROUP2_SUPER_MAGIC];
@@ -93,17 +90,11 @@ static int s_open(const char *hier, const char *rel, int create, int v2)
 	return fd;
 }
 
-/* Remove the box cgroup NAME. Its tasks die with the box's pid namespace;
- * rmdir waits out those still exiting (v2's cgroup.kill makes sure). */
+/* Remove the box cgroup NAME. Every task in it is in the box's pid namespace
+ * and dies with its init; rmdir waits out those still exiting. */
 static void s_remove(int root, const char *name)
 {
 	struct timespec ms = { 0, 1000000 };
-	int fd = openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd >= 0 && faccessat(fd, "cgroup.kill", F_OK, 0) == 0)
-		write_file(fd, "cgroup.kill", "1");
-	if (fd >= 0)
-		close(fd);
 	for (int i = 0; unlinkat(root, name, AT_REMOVEDIR) < 0 && errno != ENOENT; i++)
 		if (errno != EBUSY || i == 5000 || nanosleep(&ms, NULL) < 0)
 			die("rmdir cgroup %s", name);
@@ -112,7 +103,6 @@ static void s_remove(int root, const char *name)
 void cg_setup(const struct conf *c)
 {
 	const struct kind *k = s_kind();
-
 	for (int i = 0; i < k->nhier; i++)
 		close(s_open(k->hier[i], c->cgroup, 1, k == &kinds[1]));
 }
@@ -136,11 +126,7 @@ void cg_create(struct cg *g, const struct conf *c, const struct job *j)
 	write_file(g->dir[MEM], k->mem_max, "%llu", mem);
 	if (faccessat(g->dir[MEM], k->swap_max, F_OK, 0) == 0)
 		write_file(g->dir[MEM], k->swap_max, "%llu", k->v1 ? mem : 0);
-	if (faccessat(g->dir[MEM], "memory.oom.group", F_OK, 0) == 0)
-		write_file(g->dir[MEM], "memory.oom.group", "1");
 	write_file(g->dir[PIDS], "pids.max", "%llu", (unsigned long long)j->lim[L_PROCS]);
-	if ((g->cpu_fd = openat(g->dir[CPU], k->cpu, O_RDONLY | O_CLOEXEC)) < 0)
-		die("open %s", k->cpu);
 }
 
 void cg_attach(struct cg *g, pid_t pid)
@@ -153,11 +139,8 @@ void cg_attach(struct cg *g, pid_t pid)
 uint64_t cg_cpu_us(struct cg *g)
 {
 	char buf[1024];
-	ssize_t n = pread(g->cpu_fd, buf, sizeof buf - 1, 0);
 
-	if (n < 0)
-		die("read %s", g->kind->cpu);
-	buf[n] = '\0';
+	s_read(g->dir[CPU], g->kind->cpu, buf, sizeof buf);
 	return g->kind->v1 ? strtoull(buf, NULL, 10) / 1000 : s_key(buf, "usage_usec");
 }
 
@@ -168,12 +151,11 @@ void cg_figures(struct cg *g, struct result *r)
 	s_read(g->dir[MEM], g->kind->peak, buf, sizeof buf);
 	r->memory_kb = strtoull(buf, NULL, 10) >> 10;
 	s_read(g->dir[MEM], g->kind->oom, buf, sizeof buf);
-	r->oom = s_key(buf, "oom_kill") > 0 || s_key(buf, "oom_group_kill") > 0;
+	r->oom = s_key(buf, "oom_kill") > 0;
 }
 
 void cg_destroy(struct cg *g)
 {
-	close(g->cpu_fd);
 	for (int i = 0; i < g->kind->nhier; i++) {
 		close(g->dir[i]);
 		s_remove(g->root[i], g->name);

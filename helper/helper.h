@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <sys/capability.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -30,13 +31,10 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <linux/magic.h>
+#include <linux/seccomp.h>
 #include <linux/sched.h>
 
-
-#ifndef HELPER_CONF
-#define HELPER_CONF "/etc/judgebox/helper.conf"
-#endif
-
+/* HELPER_CONF, the config's path, is fixed at build time (Makefile). */
 /* Exit codes (sysexits.h values), documented in judgebox-helper(8). */
 enum {
 	EXIT_DONE = 0,      /* the job ran; the record says how it ended */
@@ -45,6 +43,7 @@ enum {
 	EXIT_CONFIG = 78,   /* config or policy file malformed */
 	EXIT_BUSY = 75,     /* the box is in use by another helper */
 	EXIT_INTERNAL = 71, /* a system call failed; status=internal_error */
+	SYS = -1,           /* die_with(SYS, ...): EXIT_INTERNAL, with strerror */
 };
 
 enum { MAX_BINDS = 32, MAX_ENV = 64, NAME_LEN = 32 };
@@ -76,21 +75,18 @@ struct job {
 	char **argv;
 };
 
-/* The figures a run reports; see write_result() in supervise.c. */
+/* The figures a run reports; see s_write_result() in supervise.c. */
 struct result {
 	const char *status;
-	int exitcode, signal;
+	int exitcode, signal, oom;
 	unsigned long long cpu_us, wall_us, memory_kb, args[6];
-	int oom;
-	char syscall[32];
-	char message[256];
+	char syscall[32], message[256];
 };
 
 /* cgroup.c: the box's cgroup on v1 or v2. All die on error. */
 struct cg {
 	const struct kind *kind;
 	int dir[3], root[3];    /* the box's cgroup and its parent, per hierarchy */
-	int cpu_fd;             /* kept open: read at every supervisor wake-up */
 	char name[16];          /* "box<N>" */
 };
 void cg_setup(const struct conf *c);
@@ -101,23 +97,18 @@ void cg_figures(struct cg *g, struct result *r);
 void cg_destroy(struct cg *g);
 
 /* main.c */
-extern const char *limit_names[L_COUNT];
-_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_with(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define die(...) die_with(SYS, __VA_ARGS__)     /* after a failed system call */
 extern void (*die_hook)(const char *msg);    /* called once, before the exit */
 void check_owner(int fd, const char *path);
 void write_file(int dirfd, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* policy.c: compile a policy file into a loaded-later libseccomp context. */
+/* policy.c: compile a policy file into a libseccomp context, loaded by jail.c. */
 void *policy_compile(const struct conf *c, const char *name);
-int policy_load(void *ctx);                    /* returns the notify fd or -1 */
-void policy_name(int nr, char *buf, size_t len);
 
-/* jail.c: the child side, from clone to exec. */
+/* jail.c, the child side of `run` (clone to exec); supervise.c, the parent's. */
 _Noreturn void jail_init(const struct conf *c, const struct job *j, int sock, void *filter);
-
-/* supervise.c: the parent side. */
 void supervise(const struct conf *c, const struct job *j, void *filter);
 
 #endif

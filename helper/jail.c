@@ -1,12 +1,10 @@
-/* jail.c: the child side of `run`, from clone to exec, in DESIGN.md's order.
- *
- * The clone made new pid, mount, net, ipc and uts namespaces; this process is
- * pid 1 of the box, its init. Still real root, it joins a cgroup namespace
- * rooted at the box cgroup and builds the file system; the mounts are then
- * locked under the user namespace it creates last. It forks the job, which
- * drops to the box's uid with no capabilities, sets no_new_privs, loads the
- * seccomp filter and execs. Init drops likewise, reaps every orphan and
- * relays the job's wait status. A failure reaches the supervisor as 'E'. */
+/* jail.c: the child side of `run`, clone to exec, in DESIGN.md's order. The
+ * clone made new pid, mount, net, ipc and uts namespaces: this is the box's
+ * init, pid 1. Still real root, it joins a cgroup namespace rooted at the box
+ * cgroup and builds the file system, whose mounts are then locked under the
+ * user namespace it makes last. It forks the job, which drops to the box's
+ * uid with no capabilities, sets no_new_privs, loads the filter and execs.
+ * Init drops too, reaps orphans, relays the job's status; errors go as 'E'. */
 #include "helper.h"
 
 enum { NOSUID_NODEV = MS_NOSUID | MS_NODEV };
@@ -16,8 +14,9 @@ static void s_send(char type, const void *data, size_t len)
 {
 	char msg[256] = { type };
 
-	memcpy(msg + 1, data, len < sizeof msg - 1 ? len : sizeof msg - 1);
-	if (write(sock, msg, 1 + (len < sizeof msg - 1 ? len : sizeof msg - 1)) < 0)
+	len = len < sizeof msg - 1 ? len : sizeof msg - 1;
+	memcpy(msg + 1, data, len);
+	if (write(sock, msg, len + 1) < 0)
 		_exit(EXIT_INTERNAL);
 }
 
@@ -29,7 +28,6 @@ static void s_report(const char *msg)
 static void s_wait_go(void)
 {
 	char c;
-
 	if (read(sock, &c, 1) != 1 || c != 'G')
 		_exit(EXIT_INTERNAL);    /* the supervisor is gone */
 }
@@ -48,8 +46,9 @@ static void s_bind(const char *src, const char *dst, unsigned long flags)
 	s_mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | flags, NULL);
 }
 
-/* mkdir -p PATH (or only its parents) under the new root; touch if a FILE. */
-static void s_mkdirs(const char *path, int parents_only, int file)
+/* Under the new root: mkdir -p PATH's parents, then make PATH a directory
+ * ('d') or an empty file ('f'), or leave it to the caller (0). */
+static void s_make(const char *path, char what)
 {
 	char buf[256];
 	int fd;
@@ -60,10 +59,9 @@ static void s_mkdirs(const char *path, int parents_only, int file)
 		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
 			die("mkdir %s", buf);
 	}
-	if (file && ((fd = open(buf, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0 || close(fd) < 0))
+	if ((what == 'd' && mkdir(buf, 0755) < 0 && errno != EEXIST) || (what == 'f' &&
+	    ((fd = open(buf, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0 || close(fd) < 0)))
 		die("create %s", buf);
-	if (!parents_only && !file && mkdir(buf, 0755) < 0 && errno != EEXIST)
-		die("mkdir %s", buf);
 }
 
 /* Bind SRC (absolute on the host) read-only at the same path in the new root;
@@ -76,7 +74,7 @@ static void s_bind_ro(const char *src)
 
 	if (lstat(src, &st) < 0)
 		return;
-	s_mkdirs(src + 1, !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode), S_ISREG(st.st_mode));
+	s_make(src + 1, S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' : 0);
 	if (S_ISLNK(st.st_mode)) {
 		if ((n = readlink(src, link, sizeof link - 1)) < 0)
 			die("readlink %s", src);
@@ -92,20 +90,19 @@ static void s_dev(const char *tmpfs_opts)
 {
 	static const char *devs[] = { "/dev/null", "/dev/zero", "/dev/full",
 		"/dev/random", "/dev/urandom" };
-	static const char *links[][2] = { { "/proc/self/fd", "dev/fd" },
-		{ "/proc/self/fd/0", "dev/stdin" }, { "/proc/self/fd/1", "dev/stdout" },
-		{ "/proc/self/fd/2", "dev/stderr" } };
+	static const char *links[] = { "/proc/self/fd", "dev/fd", "/proc/self/fd/0",
+		"dev/stdin", "/proc/self/fd/1", "dev/stdout", "/proc/self/fd/2", "dev/stderr" };
 
-	s_mkdirs("dev", 0, 0);
+	s_make("dev", 'd');
 	s_mount("judgebox-dev", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755");
 	for (int i = 0; i < 5; i++) {
-		s_mkdirs(devs[i] + 1, 0, 1);
+		s_make(devs[i] + 1, 'f');
 		s_bind(devs[i], devs[i] + 1, MS_NOSUID | MS_NOEXEC);   /* devices work here only */
 	}
-	for (int i = 0; i < 4; i++)
-		if (symlink(links[i][0], links[i][1]) < 0)
-			die("symlink %s", links[i][1]);
-	s_mkdirs("dev/shm", 0, 0);
+	for (int i = 0; i < 8; i += 2)
+		if (symlink(links[i], links[i + 1]) < 0)
+			die("symlink %s", links[i + 1]);
+	s_make("dev/shm", 'd');
 	s_mount("judgebox-shm", "dev/shm", "tmpfs", NOSUID_NODEV, tmpfs_opts);
 	s_mount(NULL, "dev", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL);
 }
@@ -124,13 +121,13 @@ static void s_mounts(const struct conf *c, const struct job *j)
 	for (unsigned i = 0; i < c->nbinds; i++)
 		s_bind_ro(c->binds[i]);
 	snprintf(path, sizeof path, "%s/%u/box", c->box_root, j->box);
-	s_mkdirs("box", 0, 0);
+	s_make("box", 'd');
 	s_bind(path, "box", NOSUID_NODEV);
 	snprintf(opts, sizeof opts, "size=%lluk,mode=1777", (unsigned long long)j->lim[L_TMP_KB]);
-	s_mkdirs("tmp", 0, 0);
+	s_make("tmp", 'd');
 	s_mount("judgebox-tmp", "tmp", "tmpfs", NOSUID_NODEV, opts);
 	s_dev(opts);
-	s_mkdirs("proc", 0, 0);
+	s_make("proc", 'd');
 	s_mount("proc", "proc", "proc", NOSUID_NODEV | MS_NOEXEC, NULL);
 	s_bind("proc/sys", "proc/sys", MS_RDONLY | NOSUID_NODEV | MS_NOEXEC);
 	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
@@ -173,20 +170,23 @@ static void s_drop(uid_t uid)
 	cap_free(none);
 }
 
-static void s_send_fd(int fd)
+/* 'X': exec now; with the seccomp listener attached when there is one. */
+static void s_send_exec(int fd)
 {
-	char c = 'N', ctl[CMSG_SPACE(sizeof fd)] = { 0 };
+	char c = 'X', ctl[CMSG_SPACE(sizeof fd)] = { 0 };
 	struct iovec iov = { &c, 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl, .msg_controllen = sizeof ctl };
+		.msg_control = fd >= 0 ? ctl : NULL, .msg_controllen = fd >= 0 ? sizeof ctl : 0 };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof fd);
-	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	if (cm) {
+		*cm = (struct cmsghdr){ CMSG_LEN(sizeof fd), SOL_SOCKET, SCM_RIGHTS };
+		memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	}
 	if (sendmsg(sock, &mh, 0) < 0)
 		die("send the seccomp listener");
+	if (fd >= 0)
+		close(fd);             /* the job must never hold its own listener */
 }
 
 /* The job: new session, box uid, /box, no_new_privs, seccomp last, exec.
@@ -194,7 +194,7 @@ static void s_send_fd(int fd)
  * which every policy must allow (judgebox-policy(5)). */
 static _Noreturn void s_job(const struct job *j, void *filter)
 {
-	int nfd;
+	int rc;
 
 	if (setsid() < 0)
 		die("setsid");
@@ -203,11 +203,9 @@ static _Noreturn void s_job(const struct job *j, void *filter)
 	if (chdir("/box") < 0 || close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die("prepare the job");
-	if ((nfd = policy_load(filter)) >= 0) {
-		s_send_fd(nfd);
-		close(nfd);            /* the job must never hold its own listener */
-	}
-	s_send('X', NULL, 0);
+	if ((rc = seccomp_load(filter)) < 0)
+		die_with(EXIT_INTERNAL, "seccomp_load: %s", strerror(-rc));
+	s_send_exec(seccomp_notify_fd(filter));
 	execvpe(j->argv[0], j->argv, j->env);
 	die("exec %s", j->argv[0]);
 }
@@ -234,9 +232,6 @@ _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void
 
 	sock = fd;
 	die_hook = s_report;
-	if ((sock > 3 && close_range(3, (unsigned)sock - 1, 0) < 0) ||
-	    close_range((unsigned)sock + 1, ~0U, 0) < 0)
-		die("close_range");
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);    /* the caller's SIG_IGN must not reach the job */
 	sigemptyset(&none);

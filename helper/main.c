@@ -1,50 +1,39 @@
 /* judgebox-helper: build a jail, run one job in it, report exact figures.
- *
- * This file is the front door: it checks who is calling, reads the root-owned
- * config, validates argv as hostile input and dispatches one of a closed set
- * of operations (setup, clean, run). Rules it MUST keep (see SECURITY.md):
+ * This is the front door: it checks the caller, reads the root-owned config,
+ * validates argv as hostile and runs one of a closed set of operations
+ * (setup, clean, run). Rules it MUST keep (see SECURITY.md):
  *  - it reads argv, inherited fds, helper.conf and policy files, nothing else;
  *  - no path from argv is opened on the host: every path comes from helper.conf;
  *  - every number from argv is range-checked against the config's ceilings;
  *  - no environment variable is read, and the job gets none of the caller's. */
 #include "helper.h"
 
-const char *limit_names[L_COUNT] = { "cpu-ms", "wall-ms", "memory-kb", "procs",
+static const char *limit_names[L_COUNT] = { "cpu-ms", "wall-ms", "memory-kb", "procs",
 	"fsize-kb", "stack-kb", "nofile", "tmp-kb" };
 void (*die_hook)(const char *msg);
 
-static _Noreturn void s_vdie(int code, int err, const char *fmt, va_list ap)
-{
-	void (*hook)(const char *) = die_hook;
-	char msg[256];
-	int n = vsnprintf(msg, sizeof msg, fmt, ap);
-
-	if (err && n >= 0 && (size_t)n < sizeof msg)
-		snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(err));
-	fprintf(stderr, "judgebox-helper: %s\n", msg);
-	die_hook = NULL;                  /* a failing hook must not recurse */
-	if (hook)
-		hook(msg);
-	_exit(code);
-}
-
-/* Die after a failed system call: the message ends with strerror(errno). */
-_Noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-	int err = errno;
-
-	va_start(ap, fmt);
-	s_vdie(EXIT_INTERNAL, err, fmt, ap);
-}
-
-/* Die for bad input or a refusal, with one of the documented exit codes. */
+/* The one way out on error. CODE is a documented exit code, or SYS for a
+ * failed system call: the message then ends with strerror(errno) and the
+ * exit code is EXIT_INTERNAL. The hook (the supervisor's, or the box's)
+ * reports the message on the way out; it is cleared first, so a failure
+ * inside it cannot recurse. */
 _Noreturn void die_with(int code, const char *fmt, ...)
 {
+	void (*hook)(const char *) = die_hook;
+	int err = errno, n;
+	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	s_vdie(code, 0, fmt, ap);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (code == SYS && n >= 0 && (size_t)n < sizeof msg)
+		snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(err));
+	fprintf(stderr, "judgebox-helper: %s\n", msg);
+	die_hook = NULL;
+	if (hook)
+		hook(msg);
+	_exit(code == SYS ? EXIT_INTERNAL : code);
 }
 
 void write_file(int dirfd, const char *name, const char *fmt, ...)
@@ -224,11 +213,8 @@ static void s_clean(const struct conf *c, unsigned box)
 	close(fd);
 }
 
-static _Noreturn void s_usage(void)
-{
-	die_with(EXIT_USAGE, "usage: judgebox-helper setup | clean BOX | run BOX "
-		"[--LIMIT=N] [--policy=NAME] [--result-fd=FD] [--env=NAME=VALUE] -- PROGRAM [ARG...]");
-}
+#define s_usage() die_with(EXIT_USAGE, "usage: judgebox-helper setup | clean BOX | run BOX " \
+	"[--LIMIT=N] [--policy=NAME] [--result-fd=FD] [--env=NAME=VALUE] -- PROGRAM [ARG...]")
 
 static void s_env(struct job *j, const char *kv)
 {
@@ -245,11 +231,10 @@ static void s_env(struct job *j, const char *kv)
 /* run's options, each --name=value; after "--" comes the job's argv. */
 static void s_parse_run(const struct conf *c, struct job *j, int argc, char **argv)
 {
+	static const char *base[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/box", "TMPDIR=/tmp" };
 	int i, k;
 
-	s_env(j, "PATH=/usr/local/bin:/usr/bin:/bin");
-	s_env(j, "HOME=/box");
-	s_env(j, "TMPDIR=/tmp");
+	memcpy(j->env, base, sizeof base);     /* none of the caller's environment */
 	memcpy(j->lim, c->def, sizeof j->lim);
 	strcpy(j->policy, "default");
 	j->result_fd = 2;
@@ -297,7 +282,7 @@ int main(int argc, char **argv)
 	s_check_caller(&c);
 	if (argc == 2 && !strcmp(argv[1], "setup"))
 		return s_setup(&c), EXIT_DONE;
-	if (argc < 3 || (strcmp(argv[1], "clean") && strcmp(argv[1], "run")))
+	if (argc < 3)
 		s_usage();
 	j.box = (unsigned)s_num(argv[2], 0, c.boxes - 1, "box", EXIT_USAGE);
 	j.uid = c.first_uid + j.box;

@@ -3,11 +3,9 @@
  * or condition is an error with file and line, never silently ignored. */
 #include "helper.h"
 
-static const struct { const char *name; int nr; } errnos[] = {
-	{ "EPERM", EPERM }, { "EACCES", EACCES }, { "ENOSYS", ENOSYS },
-	{ "EAFNOSUPPORT", EAFNOSUPPORT }, { "EINVAL", EINVAL },
-	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ENOMEM", ENOMEM }, { "EAGAIN", EAGAIN },
-};
+static const struct { const char *name; int nr; } errnos[] = { { "EPERM", EPERM },
+	{ "EACCES", EACCES }, { "ENOSYS", ENOSYS }, { "EAFNOSUPPORT", EAFNOSUPPORT },
+	{ "EINVAL", EINVAL }, { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOMEM", ENOMEM } };
 
 static char where[340];        /* "file:line" of the line being compiled */
 
@@ -53,29 +51,26 @@ static struct scmp_arg_cmp s_cond(const char *w)
 	return a;
 }
 
-/* One rule: ACTION then syscall names and conditions (ANDed), in any order. */
+/* One rule: ACTION SYSCALL... [CONDITION...]; the conditions are ANDed. */
 static void s_rule(scmp_filter_ctx ctx, char **w, int nw)
 {
 	struct scmp_arg_cmp conds[6];
 	uint32_t act = s_action(w[0]);
-	unsigned nc = 0;
-	int nr, rc, named = 0;
+	int names = 1, nc = 0, nr, rc;
 
-	for (int i = 1; i < nw; i++)
-		if (!strncmp(w[i], "arg", 3) && nc < 6)
-			conds[nc++] = s_cond(w[i]);
-	for (int i = 1; i < nw; i++) {
-		if (!strncmp(w[i], "arg", 3))
-			continue;
+	while (names < nw && strncmp(w[names], "arg", 3))
+		names++;
+	if (names == 1 || nw - names > 6)
+		die_with(EXIT_CONFIG, "%s: want ACTION SYSCALL... [CONDITION...] (6 at most)", where);
+	for (int i = names; i < nw; i++)
+		conds[nc++] = s_cond(w[i]);
+	for (int i = 1; i < names; i++) {
 		if ((nr = seccomp_syscall_resolve_name(w[i])) == __NR_SCMP_ERROR)
 			die_with(EXIT_CONFIG, "%s: unknown syscall '%s'", where, w[i]);
-		if ((rc = seccomp_rule_add_array(ctx, act, nr, nc, conds)) < 0)
+		if ((rc = seccomp_rule_add_array(ctx, act, nr, (unsigned)nc, conds)) < 0)
 			die_with(EXIT_CONFIG, "%s: rule for %s rejected by libseccomp: %s",
 				where, w[i], strerror(-rc));
-		named++;
 	}
-	if (!named)
-		die_with(EXIT_CONFIG, "%s: no syscall named", where);
 }
 
 /* Parse POLICY_DIR/NAME.policy into a filter that jail.c loads before exec. */
@@ -113,22 +108,4 @@ void *policy_compile(const struct conf *c, const char *name)
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0)
 		die_with(EXIT_CONFIG, "%s: libseccomp lacks KILL_PROCESS", path);
 	return ctx;
-}
-
-/* In the job, after no_new_privs: returns the notification fd, or -1. */
-int policy_load(void *ctx)
-{
-	int rc = seccomp_load(ctx);
-
-	if (rc < 0)
-		die_with(EXIT_INTERNAL, "seccomp_load: %s", strerror(-rc));
-	return seccomp_notify_fd(ctx);
-}
-
-void policy_name(int nr, char *buf, size_t len)
-{
-	char *s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-
-	snprintf(buf, len, "%s", s ? s : "unknown");
-	free(s);
 }

@@ -1,28 +1,25 @@
-/* supervise.c: the parent side of `run`. It puts the box's init in a fresh
- * cgroup, writes its uid/gid maps, then waits on the socket to the box,
- * init's pidfd and the seccomp listener at once. CPU time is read from the
- * cgroup at each deadline, and the next deadline is the least time in which
- * the box, on every CPU it may use, could reach its limit: the kill lands
- * within a millisecond, with a handful of wake-ups instead of a poll.
- * Killing the box's init takes its whole pid namespace with it.
- * To cancel a run, kill the helper: init has PDEATHSIG, so the box dies too,
- * and the next run in that box removes the stale cgroup. */
+/* supervise.c: the parent side of `run`: it puts the box's init in a fresh
+ * cgroup, writes its id maps, then waits on the box's socket, init's pidfd and
+ * the seccomp listener. CPU time is read from the cgroup at each deadline, the
+ * least time in which the box, on all its CPUs, could reach the limit: the
+ * kill lands within a millisecond, after a few wake-ups, not a poll. Killing
+ * init kills its pid namespace. To cancel a run, kill the helper: init has
+ * PDEATHSIG, and the next run in the box removes the stale cgroup. */
 #include "helper.h"
 
 static struct {
 	const struct job *j;
 	struct cg g;
 	struct result r;
-	int pidfd, sock, nfd, status, have_status, ncpu;
+	int pidfd, sock, nfd, status, ncpu;   /* status: -1 until the job's arrives */
 	pid_t pid;
 	const char *killed_for;   /* the limit the box was killed for */
 	uint64_t start_ns, cpu_base;
-} S = { .pidfd = -1, .nfd = -1 };
+} S = { .pidfd = -1, .nfd = -1, .status = -1 };
 
 static uint64_t s_now(void)
 {
 	struct timespec ts;
-
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
@@ -38,27 +35,23 @@ static void s_kill(const char *why)
 static void s_write_result(void)
 {
 	struct result *r = &S.r;
-	char buf[1024];
-	int n = snprintf(buf, sizeof buf, "status=%s\nexitcode=%d\nsignal=%d\ncpu_ms=%llu\n"
-		"cpu_us=%llu\nwall_ms=%llu\nwall_us=%llu\nmemory_kb=%llu\noom_killed=%d\n",
-		r->status, r->exitcode, r->signal, r->cpu_us / 1000, r->cpu_us,
-		r->wall_us / 1000, r->wall_us, r->memory_kb, r->oom);
+	int fd = S.j->result_fd;
 
+	dprintf(fd, "status=%s\nexitcode=%d\nsignal=%d\ncpu_ms=%llu\ncpu_us=%llu\nwall_ms=%llu\n"
+		"wall_us=%llu\nmemory_kb=%llu\noom_killed=%d\n", r->status, r->exitcode, r->signal,
+		r->cpu_us / 1000, r->cpu_us, r->wall_us / 1000, r->wall_us, r->memory_kb, r->oom);
 	if (r->syscall[0])
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "syscall=%s\nargs=%#llx,%#llx,"
-			"%#llx,%#llx,%#llx,%#llx\n", r->syscall, r->args[0], r->args[1],
-			r->args[2], r->args[3], r->args[4], r->args[5]);
+		dprintf(fd, "syscall=%s\nargs=%#llx,%#llx,%#llx,%#llx,%#llx,%#llx\n", r->syscall,
+			r->args[0], r->args[1], r->args[2], r->args[3], r->args[4], r->args[5]);
 	if (r->message[0])
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "message=%s\n", r->message);
-	if (write(S.j->result_fd, buf, (size_t)n) != n)
-		fprintf(stderr, "judgebox-helper: cannot write the result record\n");
+		dprintf(fd, "message=%s\n", r->message);
 }
 
 /* die()'s hook once the box exists: nothing survives, the record is written. */
 static void s_fail(const char *msg)
 {
 	if (S.pidfd >= 0) {
-		s_kill("internal");
+		syscall(SYS_pidfd_send_signal, S.pidfd, SIGKILL, NULL, 0);
 		waitid(P_PIDFD, (id_t)S.pidfd, NULL, WEXITED);
 	}
 	cg_destroy(&S.g);
@@ -92,8 +85,8 @@ static void s_stop_clocks(void)
 }
 
 /* One message from the box (jail.c): U, user namespace made, write its maps
- * and say G; N, the seccomp listener; X, exec now: start the clocks; S, the
- * job's wait status; E, a setup error. Returns 0 at end of stream. */
+ * and say G; X, exec now: start the clocks (and take the seccomp listener);
+ * S, the job's wait status; E, a setup error. Returns 0 at end of stream. */
 static int s_message(void)
 {
 	char buf[256], ctl[CMSG_SPACE(sizeof(int))];
@@ -106,9 +99,9 @@ static int s_message(void)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	if ((cm = CMSG_FIRSTHDR(&mh)) && cm->cmsg_type == SCM_RIGHTS && buf[0] == 'N')
+	if ((cm = CMSG_FIRSTHDR(&mh)) && cm->cmsg_type == SCM_RIGHTS && buf[0] == 'X')
 		memcpy(&S.nfd, CMSG_DATA(cm), sizeof S.nfd);
-	else if (buf[0] == 'U') {
+	if (buf[0] == 'U') {
 		s_maps();
 		if (write(S.sock, "G", 1) != 1)
 			die("write to the box");
@@ -117,7 +110,6 @@ static int s_message(void)
 		S.cpu_base = cg_cpu_us(&S.g);
 	} else if (buf[0] == 'S' && n == 1 + sizeof S.status) {
 		memcpy(&S.status, buf + 1, sizeof S.status);
-		S.have_status = 1;
 		s_stop_clocks();
 	} else if (buf[0] == 'E' && !S.r.message[0]) {
 		S.r.status = "internal_error";
@@ -129,16 +121,15 @@ static int s_message(void)
 /* A seccomp notification is a violation: name it, then kill the box. */
 static void s_violation(void)
 {
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
+	struct seccomp_notif req = { 0 };
+	char *name;
 
-	if (seccomp_notify_alloc(&req, &resp) < 0)
-		die("seccomp_notify_alloc");
-	if (seccomp_notify_receive(S.nfd, req) == 0 && !S.r.syscall[0]) {
-		policy_name(req->data.nr, S.r.syscall, sizeof S.r.syscall);
-		memcpy(S.r.args, req->data.args, sizeof S.r.args);
+	if (ioctl(S.nfd, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0 && !S.r.syscall[0]) {
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, req.data.nr);
+		snprintf(S.r.syscall, sizeof S.r.syscall, "%s", name ? name : "unknown");
+		memcpy(S.r.args, req.data.args, sizeof S.r.args);
+		free(name);
 	}
-	seccomp_notify_free(req, resp);
 	s_kill("violation");
 }
 
@@ -191,19 +182,17 @@ static void s_loop(void)
 /* The run's status, most specific first; judgebox-helper(8) has the order. */
 static const char *s_status(struct result *r)
 {
-	if (S.have_status && WIFEXITED(S.status))
-		r->exitcode = WEXITSTATUS(S.status);
-	if (S.have_status && WIFSIGNALED(S.status))
-		r->signal = WTERMSIG(S.status);
+	r->exitcode = S.status >= 0 && WIFEXITED(S.status) ? WEXITSTATUS(S.status) : 0;
+	r->signal = S.status >= 0 && WIFSIGNALED(S.status) ? WTERMSIG(S.status) : 0;
 	if (r->syscall[0] || r->signal == SIGSYS)
 		return "violation";
 	if (r->oom)
 		return "memory_limit";
-	if (S.killed_for && strcmp(S.killed_for, "internal"))
+	if (S.killed_for)
 		return S.killed_for;
 	if (r->cpu_us >= S.j->lim[L_CPU_MS] * 1000)
 		return "cpu_limit";
-	if (r->status || !S.have_status)
+	if (r->status || S.status < 0)
 		return "internal_error";
 	if (r->signal == SIGXFSZ)
 		return "file_limit";
