@@ -52,7 +52,14 @@ $(O)/progs/%: tests/progs/%.c tests/progs/*.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
 
-check: deps all
+# C unit tests: link the helper's pure parts with the test's own stubs.
+UNIT_BIN = $(O)/unit/policy_test
+unit: $(UNIT_BIN)
+$(O)/unit/policy_test: tests/unit/policy_test.c helper/policy.c helper/helper.h tests/lib/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DHELPER_CONF='"/dev/null"' -o $@ tests/unit/policy_test.c helper/policy.c -lseccomp
+
+check: deps all unit
 	prove -v tests/*.t 2>&1 | tee $(O)/check.log | tail -n 200 ; exit $${PIPESTATUS[0]}
 
 # Debian packages the build and tests need, installed when missing.
@@ -81,4 +88,4 @@ install: $(HELPER)
 clean:
 	rm -rf $(O)
 
-.PHONY: all helper tests check deps demo bench install clean FORCE
+.PHONY: all helper tests unit check deps demo bench install clean FORCE

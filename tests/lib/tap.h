@@ -1,0 +1,25 @@
+/* tap.h: TAP for C tests, in the manner of bubblewrap's. plan(n) first;
+ * ok(cond, fmt, ...) per test; diag(fmt, ...) for notes; exit with done(). */
+#include <stdarg.h>
+#include <stdio.h>
+
+static int tap_n, tap_failed;
+
+static inline void plan(int n) { printf("1..%d\n", n); }
+
+static inline __attribute__((format(printf, 2, 3))) int ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	tap_failed += !cond;
+	return cond;
+}
+
+#define diag(...) (printf("# "), printf(__VA_ARGS__), putchar('\n'))
+static inline int done(void) { return tap_failed != 0; }
