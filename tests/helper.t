@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/helper-env.sh"
 P=$PROGS/probe
-plan 49
+plan 54
 
 # Every status.
 box_run 0 -- $P ok;               is "$(field status)" ok "ok: status ok"
@@ -70,6 +70,24 @@ left=$(ps -eo uid= | awk -v lo=$JB_FIRST_UID -v hi=$((JB_FIRST_UID + 8)) '$1 >= 
 is "$left" 0 "no process of any box remains after the runs"
 cg=$(ls -d /sys/fs/cgroup/*/$JB_CGROUP/box* /sys/fs/cgroup/$JB_CGROUP/box* 2>/dev/null | wc -l)
 is "$cg" 0 "no cgroup of any box remains after the runs"
+
+# One run per box at a time; killing the helper cancels its run.
+setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- "$HELPER" run 6 --wall-ms=20000 \
+	-- $P sleep 20000 3>/dev/null >/dev/null 2>&1 &
+hpid=$!
+for i in $(seq 50); do [ -d /sys/fs/cgroup/memory/$JB_CGROUP/box6 ] || [ -d /sys/fs/cgroup/$JB_CGROUP/box6 ] && break; sleep 0.1; done
+sleep 0.3
+hrun run 6 -- $P ok 2>/dev/null;  is "$?" 75 "a second run in a busy box is refused (exit 75)"
+hrun clean 6 2>/dev/null;         is "$?" 75 "cleaning a busy box is refused"
+kill -9 $hpid; wait $hpid 2>/dev/null
+for i in $(seq 30); do   # live ones: the box's init may linger as a zombie until host init reaps it
+	left=$(ps -eo uid=,stat= | awk -v u=$((JB_FIRST_UID + 6)) '$1 == u && $2 !~ /^Z/' | wc -l)
+	[ "$left" = 0 ] && break; sleep 0.1
+done
+is "$left" 0 "killing the helper kills its box (PDEATHSIG on the box's init)"
+box_run 6 -- $P ok;               is "$(field status)" ok "the next run in that box works"
+cg=$(ls -d /sys/fs/cgroup/*/$JB_CGROUP/box6 /sys/fs/cgroup/$JB_CGROUP/box6 2>/dev/null | wc -l)
+is "$cg" 0 "and leaves no cgroup behind, the stale one included"
 
 # Refusals.
 setpriv --reuid=jbother --regid=jbother --init-groups -- "$HELPER" run 0 -- $P ok 2>$OUT/err
