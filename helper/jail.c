@@ -27,7 +27,7 @@ static void s_report(const char *msg)
 
 static void s_wait_go(void)
 {
-	char c;
+	char c = 0;
 	if (read(sock, &c, 1) != 1 || c != 'G')
 		_exit(EXIT_INTERNAL);    /* the supervisor is gone */
 }
@@ -150,15 +150,13 @@ static void s_rlimits(const struct job *j)
 			die("setrlimit %d", rl[i].res);
 }
 
-/* To the box's uid and gid, with no capability in any set; then verify. */
+/* To the box's uid and gid, with no capability in any set (the bounding set
+ * is emptied before the fork, for both); then verify. */
 static void s_drop(uid_t uid)
 {
 	cap_t none = cap_init(), now;
 	uid_t r, e, s;
 
-	for (int cap = 0; prctl(PR_CAPBSET_READ, cap) >= 0; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap) < 0)
-			die("drop capability %d from the bounding set", cap);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
 	    setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0 ||
 	    !none || cap_set_proc(none) < 0 || !(now = cap_get_proc()))
@@ -245,6 +243,9 @@ _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void
 		die("unshare(CLONE_NEWUSER)");
 	s_send('U', NULL, 0);
 	s_wait_go();                    /* uid_map and gid_map are written */
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap) < 0)
+			die("drop capability %d from the bounding set", cap);
 	if ((job = fork()) < 0)
 		die("fork");
 	if (job == 0)

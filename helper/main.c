@@ -102,7 +102,7 @@ static void s_conf_line(struct conf *c, const char *line, const char *where)
 	int n = sscanf(line, "%31s %255s %31s %31s", k, v, d, m), i;
 
 	if (n == 2 && !strcmp(k, "group"))
-		c->group = (gid_t)s_num(v, 1, INT_MAX, where, EXIT_CONFIG);
+		c->group = (gid_t)s_num(v, 0, INT_MAX, where, EXIT_CONFIG);
 	else if (n == 2 && !strcmp(k, "first_uid"))
 		c->first_uid = (uid_t)s_num(v, 1000, INT_MAX - 10000, where, EXIT_CONFIG);
 	else if (n == 2 && !strcmp(k, "boxes"))
@@ -138,6 +138,7 @@ static void s_conf_load(struct conf *c, const char *path)
 	if (fd < 0 || !(f = fdopen(fd, "r")))
 		die("open %s", path);
 	check_owner(fd, path);
+	c->group = (gid_t)-1;
 	while (fgets(line, sizeof line, f)) {
 		snprintf(where, sizeof where, "%s:%d", path, ++n);
 		line[strcspn(line, "#\r\n")] = '\0';
@@ -148,7 +149,7 @@ static void s_conf_load(struct conf *c, const char *path)
 	for (int i = 0; i < L_COUNT; i++)
 		if (!c->max[i])
 			die_with(EXIT_CONFIG, "%s: no `limit %s DEFAULT CEILING`", path, limit_names[i]);
-	if (!c->group || !c->first_uid || !c->boxes || !c->box_kb || !c->box_root[0] ||
+	if (c->group == (gid_t)-1 || !c->first_uid || !c->boxes || !c->box_kb || !c->box_root[0] ||
 	    !c->cgroup[0] || !c->policy_dir[0])
 		die_with(EXIT_CONFIG, "%s: group, first_uid, boxes, box_kb, box_root, cgroup "
 			"and policy_dir are required", path);

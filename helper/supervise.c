@@ -50,10 +50,8 @@ static void s_write_result(void)
 /* die()'s hook once the box exists: nothing survives, the record is written. */
 static void s_fail(const char *msg)
 {
-	if (S.pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, S.pidfd, SIGKILL, NULL, 0);
-		waitid(P_PIDFD, (id_t)S.pidfd, NULL, WEXITED);
-	}
+	syscall(SYS_pidfd_send_signal, S.pidfd, SIGKILL, NULL, 0);  /* EBADF if no box yet */
+	waitid(P_PIDFD, (id_t)S.pidfd, NULL, WEXITED);
 	cg_destroy(&S.g);
 	S.r.status = "internal_error";
 	snprintf(S.r.message, sizeof S.r.message, "%s", msg);
@@ -183,7 +181,8 @@ static void s_loop(void)
 static const char *s_status(struct result *r)
 {
 	r->exitcode = S.status >= 0 && WIFEXITED(S.status) ? WEXITSTATUS(S.status) : 0;
-	r->signal = S.status >= 0 && WIFSIGNALED(S.status) ? WTERMSIG(S.status) : 0;
+	r->signal = S.status >= 0 ? (WIFSIGNALED(S.status) ? WTERMSIG(S.status) : 0)
+		: S.killed_for ? SIGKILL : 0;     /* we killed it: no status came */
 	if (r->syscall[0] || r->signal == SIGSYS)
 		return "violation";
 	if (r->oom)
