@@ -55,11 +55,11 @@ static uint64_t s_key(const char *buf, const char *key)
 /* v2: enable the controllers a box needs where they are not yet. */
 static void s_enable(int fd)
 {
-	static const char *want[] = { "cpu", "memory", "pids" };
+	static const char *want[] = { "memory", "pids" };  /* cpu.stat is always there */
 	char buf[256];
 
 	s_read(fd, "cgroup.subtree_control", buf, sizeof buf);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 2; i++)
 		if (!strstr(buf, want[i]))
 			write_file(fd, "cgroup.subtree_control", "+%s", want[i]);
 }

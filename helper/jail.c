@@ -1,8 +1,8 @@
 /* jail.c: the child side of `run`, clone to exec, in DESIGN.md's order. The
  * clone made new pid, mount, net, ipc and uts namespaces: this is the box's
  * init, pid 1. Still real root, it joins a cgroup namespace rooted at the box
- * cgroup and builds the file system, whose mounts are then locked under the
- * user namespace it makes last. It forks the job, which drops to the box's
+ * cgroup and builds the file system in a mount namespace the host's user
+ * namespace owns: no capability the job could hold reaches it. It forks the job, which drops to the box's
  * uid with no capabilities, sets no_new_privs, loads the filter and execs.
  * Init drops too, reaps orphans, relays the job's status; errors go as 'E'. */
 #include "helper.h"
@@ -10,11 +10,11 @@
 enum { NOSUID_NODEV = MS_NOSUID | MS_NODEV };
 static int sock = -1;           /* SOCK_SEQPACKET to the supervisor */
 
+/* One message: a type byte, then at most 255 bytes (die's are shorter). */
 static void s_send(char type, const void *data, size_t len)
 {
 	char msg[256] = { type };
 
-	len = len < sizeof msg - 1 ? len : sizeof msg - 1;
 	memcpy(msg + 1, data, len);
 	if (write(sock, msg, len + 1) < 0)
 		_exit(EXIT_INTERNAL);
@@ -143,6 +143,7 @@ static void s_rlimits(const struct job *j)
 		{ RLIMIT_FSIZE, j->lim[L_FSIZE_KB] << 10 }, { RLIMIT_STACK, j->lim[L_STACK_KB] << 10 },
 		{ RLIMIT_NOFILE, j->lim[L_NOFILE] }, { RLIMIT_CORE, 0 }, { RLIMIT_MSGQUEUE, 0 },
 		{ RLIMIT_CPU, j->lim[L_CPU_MS] / 1000 + 2 },   /* a backstop only */
+		{ RLIMIT_RTPRIO, 0 }, { RLIMIT_NICE, 0 }, { RLIMIT_MEMLOCK, 64 << 10 },
 	};
 
 	for (size_t i = 0; i < sizeof rl / sizeof *rl; i++)
@@ -204,7 +205,8 @@ static _Noreturn void s_job(const struct job *j, void *filter)
 	if ((rc = seccomp_load(filter)) < 0)
 		die_with(EXIT_INTERNAL, "seccomp_load: %s", strerror(-rc));
 	s_send_exec(seccomp_notify_fd(filter));
-	execvpe(j->argv[0], j->argv, j->env);
+	environ = (char **)j->env;            /* execvp searches environ's PATH, not the caller's */
+	execvp(j->argv[0], j->argv);
 	die("exec %s", j->argv[0]);
 }
 
@@ -224,7 +226,6 @@ static _Noreturn void s_reap(pid_t job)
 
 _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void *filter)
 {
-	sigset_t none;
 	pid_t job;
 	char c1;
 
@@ -232,10 +233,9 @@ _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void
 	die_hook = s_report;
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);    /* the caller's SIG_IGN must not reach the job */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
 	s_wait_go();                    /* the supervisor has put us in the box cgroup */
-	if (unshare(CLONE_NEWCGROUP) < 0 || sethostname("box", 3) < 0)
+	if (unshare(CLONE_NEWCGROUP) < 0 || sethostname("box", 3) < 0 || setdomainname("", 0) < 0)
 		die("unshare(CLONE_NEWCGROUP)");
 	s_mounts(c, j);
 	s_rlimits(j);

@@ -12,11 +12,9 @@ static const char *limit_names[L_COUNT] = { "cpu-ms", "wall-ms", "memory-kb", "p
 	"fsize-kb", "stack-kb", "nofile", "tmp-kb" };
 void (*die_hook)(const char *msg);
 
-/* The one way out on error. CODE is a documented exit code, or SYS for a
- * failed system call: the message then ends with strerror(errno) and the
- * exit code is EXIT_INTERNAL. The hook (the supervisor's, or the box's)
- * reports the message on the way out; it is cleared first, so a failure
- * inside it cannot recurse. */
+/* The one way out on error, with a documented exit code, or SYS after a failed
+ * system call (EXIT_INTERNAL, and strerror). The hook (the supervisor's or the
+ * box's) reports the message; it is cleared first so that it cannot recurse. */
 _Noreturn void die_with(int code, const char *fmt, ...)
 {
 	void (*hook)(const char *) = die_hook;
@@ -53,8 +51,8 @@ void write_file(int dirfd, const char *name, const char *fmt, ...)
 /* strtonum: a whole decimal number in [min, max], or die (CODE) naming WHAT. */
 static uint64_t s_num(const char *s, uint64_t min, uint64_t max, const char *what, int code)
 {
-	char *end;
 	unsigned long long v;
+	char *end;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -73,24 +71,23 @@ void check_owner(int fd, const char *path)
 
 	if (fstat(fd, &st) < 0 || !realpath(path, dir))
 		die("stat %s", path);
-	if (st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode))
-		die_with(EXIT_NOPERM, "%s must be a regular file owned by root and "
+	if (st.st_uid != 0 || (st.st_mode & 022) || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+		die_with(EXIT_NOPERM, "%s must be a file or directory owned by root and "
 			"not writable by group or others", path);
-	while ((slash = strrchr(dir, '/'))) {
+	do {                              /* realpath's answer always has a '/' */
+		slash = strrchr(dir, '/');
 		slash[slash == dir] = '\0';
 		if (stat(dir, &st) < 0)
 			die("stat %s", dir);
 		if (st.st_uid != 0 || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
 			die_with(EXIT_NOPERM, "%s: directory %s must be owned by root and "
 				"not writable by group or others", path, dir);
-		if (slash == dir)
-			break;
-	}
+	} while (slash != dir);
 }
 
 static void s_path(char *dst, size_t len, const char *v, const char *where)
 {
-	if (v[0] != '/' || strstr(v, "..") || (size_t)snprintf(dst, len, "%s", v) >= len)
+	if (v[0] != '/' || !v[1] || strstr(v, "..") || (size_t)snprintf(dst, len, "%s", v) >= len)
 		die_with(EXIT_CONFIG, "%s: '%s' must be an absolute path, without '..', "
 			"under %zu bytes", where, v, len);
 }
@@ -169,31 +166,37 @@ static void s_check_caller(const struct conf *c)
 /* Box N's directory, locked for as long as this process (or the box) lives. */
 static int s_box_dir(const struct conf *c, unsigned box)
 {
-	char path[320];
-	int fd;
+	int root = open(c->box_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), fd;
+	char name[16];
 
-	snprintf(path, sizeof path, "%s/%u", c->box_root, box);
-	if ((mkdir(path, 0755) < 0 && errno != EEXIST) ||
-	    (fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		die("open %s", path);
+	if (root < 0)
+		die("open %s (has `setup` been run?)", c->box_root);
+	check_owner(root, c->box_root);   /* and every directory above it */
+	snprintf(name, sizeof name, "%u", box);
+	if ((mkdirat(root, name, 0755) < 0 && errno != EEXIST) ||
+	    (fd = openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		die("open %s/%s", c->box_root, name);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
 		die_with(EXIT_BUSY, "box %u is busy", box);
 	if ((mkdirat(fd, "box", 0755) < 0 && errno != EEXIST) ||
 	    (mkdirat(fd, "root", 0755) < 0 && errno != EEXIST))
-		die("mkdir in %s", path);
-	return fd;
+		die("mkdir in %s/%s", c->box_root, name);
+	return close(root), fd;
 }
 
-/* setup: the cgroup subtree, and the box tree owned by root. */
+/* setup: the cgroup subtree, and the box tree: root's, and only the
+ * controller's group may enter it (a job may open its own /box to all). */
 static void s_setup(const struct conf *c)
 {
-	struct stat st;
+	int fd;
 
 	cg_setup(c);
-	if ((mkdir(c->box_root, 0755) < 0 && errno != EEXIST) || lstat(c->box_root, &st) < 0)
+	if ((mkdir(c->box_root, 0750) < 0 && errno != EEXIST) ||
+	    (fd = open(c->box_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		die("mkdir %s", c->box_root);
-	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-		die_with(EXIT_NOPERM, "%s must be a directory owned by root, mode 755", c->box_root);
+	check_owner(fd, c->box_root);
+	if (fchown(fd, 0, c->group) < 0 || fchmod(fd, 0750) < 0)
+		die("chown %s", c->box_root);
 }
 
 /* clean: a fresh tmpfs at box N's /box. The old one, and whatever a job left
@@ -214,31 +217,20 @@ static void s_clean(const struct conf *c, unsigned box)
 	close(fd);
 }
 
+#define NAMECHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 #define s_usage() die_with(EXIT_USAGE, "usage: judgebox-helper setup | clean BOX | run BOX " \
 	"[--LIMIT=N] [--policy=NAME] [--result-fd=FD] [--env=NAME=VALUE] -- PROGRAM [ARG...]")
-
-static void s_env(struct job *j, const char *kv)
-{
-	size_t name = strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
-	int n = 0;
-
-	while (j->env[n])
-		n++;
-	if (n >= MAX_ENV || name == 0 || kv[name] != '=' || strlen(kv) > 4096)
-		die_with(EXIT_USAGE, "--env: '%.40s' is not NAME=VALUE (at most %d, 4 KiB each)", kv, MAX_ENV);
-	j->env[n] = (char *)kv;
-}
 
 /* run's options, each --name=value; after "--" comes the job's argv. */
 static void s_parse_run(const struct conf *c, struct job *j, int argc, char **argv)
 {
 	static const char *base[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/box", "TMPDIR=/tmp" };
-	int i, k;
+	int i, k, nenv = 3;
 
 	memcpy(j->env, base, sizeof base);     /* none of the caller's environment */
+	j->result_fd = -1;
 	memcpy(j->lim, c->def, sizeof j->lim);
 	strcpy(j->policy, "default");
-	j->result_fd = 2;
 	for (i = 3; i < argc && strcmp(argv[i], "--"); i++) {
 		char *opt = argv[i] + 2, *val = strchr(argv[i], '=');
 
@@ -253,17 +245,18 @@ static void s_parse_run(const struct conf *c, struct job *j, int argc, char **ar
 		    !val[strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
 			strcpy(j->policy, val);
 		else if (!strcmp(opt, "result-fd"))
-			j->result_fd = (int)s_num(val, 2, 1023, opt, EXIT_USAGE);
-		else if (!strcmp(opt, "env"))
-			s_env(j, val);
+			j->result_fd = (int)s_num(val, 3, 1023, opt, EXIT_USAGE);
+		else if (!strcmp(opt, "env") && nenv < MAX_ENV && strlen(val) <= 4096 &&
+		    val[k = (int)strspn(val, NAMECHARS)] == '=' && k > 0)
+			j->env[nenv++] = val;
 		else
-			die_with(EXIT_USAGE, "bad option --%.40s (a policy is a name of [a-z0-9_-])", opt);
+			die_with(EXIT_USAGE, "bad option --%.40s=%.40s (see judgebox-helper(8))", opt, val);
 	}
 	if (i + 1 >= argc)
 		s_usage();
 	j->argv = argv + i + 1;
 	if (fcntl(j->result_fd, F_GETFD) < 0)
-		die_with(EXIT_USAGE, "--result-fd=%d is not open", j->result_fd);
+		die_with(EXIT_USAGE, "--result-fd=FD (3 or more, open) is required");
 }
 
 int main(int argc, char **argv)
@@ -275,9 +268,9 @@ int main(int argc, char **argv)
 
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		die("prctl");
-	for (int fd = 0; fd < 3; fd++)     /* 0-2 open, so no file we open becomes one */
-		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-			die("open /dev/null");
+	for (int fd = 0; fd < 3; fd++)     /* open, and no directory to openat() under */
+		if ((fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd) || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode))
+			die_with(EXIT_USAGE, "fd %d must be open and not a directory", fd);
 	umask(022);
 	s_conf_load(&c, HELPER_CONF);
 	s_check_caller(&c);
@@ -293,7 +286,7 @@ int main(int argc, char **argv)
 		s_usage();
 	s_parse_run(&c, &j, argc, argv);
 	if ((j.result_fd > 3 && close_range(3, (unsigned)j.result_fd - 1, 0) < 0) ||
-	    close_range(j.result_fd < 3 ? 3 : (unsigned)j.result_fd + 1, ~0U, 0) < 0)
+	    close_range((unsigned)j.result_fd + 1, ~0U, 0) < 0)
 		die("close_range");
 	boxfd = s_box_dir(&c, j.box);
 	if (fstat(boxfd, &top) < 0 || fstatat(boxfd, "box", &st, AT_SYMLINK_NOFOLLOW) < 0)

@@ -12,8 +12,8 @@ static char where[340];        /* "file:line" of the line being compiled */
 /* An action word: allow, violation or errno:NAME (or errno:NUMBER). */
 static uint32_t s_action(const char *w)
 {
-	char *end;
 	long n;
+	char *end;
 
 	if (!strcmp(w, "allow"))
 		return SCMP_ACT_ALLOW;

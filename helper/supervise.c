@@ -37,6 +37,8 @@ static void s_write_result(void)
 	struct result *r = &S.r;
 	int fd = S.j->result_fd;
 
+	for (char *p = r->message; (p = strchr(p, '\n')); *p = ' ')
+		;
 	dprintf(fd, "status=%s\nexitcode=%d\nsignal=%d\ncpu_ms=%llu\ncpu_us=%llu\nwall_ms=%llu\n"
 		"wall_us=%llu\nmemory_kb=%llu\noom_killed=%d\n", r->status, r->exitcode, r->signal,
 		r->cpu_us / 1000, r->cpu_us, r->wall_us / 1000, r->wall_us, r->memory_kb, r->oom);
@@ -76,7 +78,7 @@ static void s_maps(void)
 /* The job's figures end when it does, not when the teardown is over. */
 static void s_stop_clocks(void)
 {
-	if (S.start_ns && !S.r.wall_us) {
+	if (!S.r.wall_us) {
 		S.r.wall_us = (s_now() - S.start_ns) / 1000;
 		S.r.cpu_us = cg_cpu_us(&S.g) - S.cpu_base;
 	}
@@ -138,8 +140,8 @@ static int64_t s_check_limits(void)
 	uint64_t cpu, cpu_lim = S.j->lim[L_CPU_MS] * 1000;
 	int64_t wait;
 
-	if (!S.start_ns || S.killed_for)
-		return 1000000000;     /* nothing to time: the socket will speak */
+	if (S.killed_for)
+		return 1000000000;     /* nothing to time: init's exit will speak */
 	if (wall >= wall_lim)
 		s_kill("wall_limit");
 	if ((cpu = cg_cpu_us(&S.g) - S.cpu_base) >= cpu_lim)
@@ -208,6 +210,7 @@ static void s_start(const struct conf *c, void *filter)
 		die("socketpair");
 	S.sock = sp[0];
 	ca.pidfd = (uint64_t)(uintptr_t)&S.pidfd;
+	S.start_ns = s_now();        /* the wall clock runs from here, and anew at exec */
 	if ((S.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca)) < 0)
 		die("clone3");
 	if (S.pid == 0) {
@@ -222,13 +225,12 @@ static void s_start(const struct conf *c, void *filter)
 
 void supervise(const struct conf *c, const struct job *j, void *filter)
 {
-	cpu_set_t cpus;
-
 	S.j = j;
-	S.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+	S.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);   /* not our affinity: the job may widen its own */
 	if (setgroups(0, NULL) < 0)  /* the caller's groups must not reach the box */
 		die("setgroups");
 	signal(SIGPIPE, SIG_IGN);    /* a closed result fd is an error, not a death */
+	signal(SIGCHLD, SIG_DFL);    /* ignored, the kernel would reap init before waitid */
 	cg_create(&S.g, c, j);
 	die_hook = s_fail;
 	s_start(c, filter);

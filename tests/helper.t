@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/helper-env.sh"
 P=$PROGS/probe
-plan 54
+plan 58
 
 # Every status.
 box_run 0 -- $P ok;               is "$(field status)" ok "ok: status ok"
@@ -72,12 +72,12 @@ cg=$(ls -d /sys/fs/cgroup/*/$JB_CGROUP/box* /sys/fs/cgroup/$JB_CGROUP/box* 2>/de
 is "$cg" 0 "no cgroup of any box remains after the runs"
 
 # One run per box at a time; killing the helper cancels its run.
-setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- "$HELPER" run 6 --wall-ms=20000 \
+setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- "$HELPER" run 6 --result-fd=3 --wall-ms=20000 \
 	-- $P sleep 20000 3>/dev/null >/dev/null 2>&1 &
 hpid=$!
 for i in $(seq 50); do [ -d /sys/fs/cgroup/memory/$JB_CGROUP/box6 ] || [ -d /sys/fs/cgroup/$JB_CGROUP/box6 ] && break; sleep 0.1; done
 sleep 0.3
-hrun run 6 -- $P ok 2>/dev/null;  is "$?" 75 "a second run in a busy box is refused (exit 75)"
+hrun run 6 --result-fd=3 -- $P ok 3>/dev/null 2>/dev/null; is "$?" 75 "a second run in a busy box is refused (exit 75)"
 hrun clean 6 2>/dev/null;         is "$?" 75 "cleaning a busy box is refused"
 kill -9 $hpid; wait $hpid 2>/dev/null
 for i in $(seq 30); do   # live ones: the box's init may linger as a zombie until host init reaps it
@@ -92,12 +92,16 @@ is "$cg" 0 "and leaves no cgroup behind, the stale one included"
 # Refusals.
 setpriv --reuid=jbother --regid=jbother --init-groups -- "$HELPER" run 0 -- $P ok 2>$OUT/err
 is "$?" 77 "a caller outside the controller's group is refused (exit 77)"
-hrun run 0 -- 2>/dev/null;        is "$?" 64 "run without a program is a usage error (64)"
-hrun run 99 -- $P ok 2>/dev/null; is "$?" 64 "a box number outside the config is refused"
-hrun run 0 --cpu-ms=999999999 -- $P ok 2>/dev/null; is "$?" 64 "a limit above the config's ceiling is refused"
-hrun run 0 --policy=../../etc/passwd -- $P ok 2>/dev/null; is "$?" 64 "a policy name with a path in it is refused"
-hrun run 0 --env=BAD -- $P ok 2>/dev/null; is "$?" 64 "an --env without NAME= is refused"
+hrun run 0 --result-fd=3 -- 3>/dev/null 2>/dev/null; is "$?" 64 "run without a program is a usage error (64)"
+hrun run 0 -- $P ok 2>$OUT/err;   is "$?/$(grep -c -- "--result-fd=FD" $OUT/err)" 64/1 "run without --result-fd is refused: the record never shares the job's stderr"
+hrun run 99 --result-fd=3 -- $P ok 3>/dev/null 2>$OUT/err; is "$?/$(grep -c "box: .99. is not a number in \[0, 7\]" $OUT/err)" 64/1 "a box number outside the config is refused"
+hrun run 0 --result-fd=3 --cpu-ms=999999999 -- $P ok 3>/dev/null 2>$OUT/err; is "$?/$(grep -c "cpu-ms: .999999999. is not a number in \[1, 20000\]" $OUT/err)" 64/1 "a limit above the config's ceiling is refused"
+hrun run 0 --result-fd=3 --policy=../../etc/passwd -- $P ok 3>/dev/null 2>/dev/null; is "$?" 64 "a policy name with a path in it is refused"
+hrun run 0 --result-fd=3 --env=BAD -- $P ok 3>/dev/null 2>/dev/null; is "$?" 64 "an --env without NAME= is refused"
 hrun frobnicate 2>/dev/null;      is "$?" 64 "an unknown operation is refused"
+hrun run 0 --result-fd=3 -- $P ok 3>/dev/null </ 2>/dev/null; is "$?" 64 "a directory as the job's stdin is refused (it could openat() under it)"
+box_run 0 --env=PATH=/nowhere -- probe ok 2>/dev/null; is "$(field status)" internal_error "the program is looked up in the job's PATH, not the caller's"
+PATH=/nonexistent /usr/bin/setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- "$HELPER" run 0 --result-fd=3 -- true 3>$OUT/result >/dev/null 2>&1; is "$(field status)" ok "a caller's PATH does not change where the job's program is found"
 chown jbtest "$JB/etc/helper.conf"
 hrun run 0 -- $P ok 2>$OUT/err;   is "$?" 77 "a config not owned by root is refused (exit 77)"
 chown root "$JB/etc/helper.conf"; chmod 666 "$JB/etc/helper.conf"
