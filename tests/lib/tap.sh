@@ -13,6 +13,7 @@ is() {
 }
 # within GOT WANT PERCENT NAME: |GOT - WANT| <= WANT * PERCENT / 100
 within() {
+	case "$1" in ''|*[!0-9]*) ok 1 "$4"; echo "#   got '$1', not a number"; return ;; esac
 	d=$(( $1 > $2 ? $1 - $2 : $2 - $1 ))
 	if [ $((d * 100)) -le $(($2 * $3)) ]; then ok 0 "$4 ($1, want $2 ±$3%)"
 	else ok 1 "$4"; echo "#   got $1, want $2 ±$3%"; fi
