@@ -95,8 +95,8 @@ static void s_path(char *dst, size_t len, const char *v, const char *where)
 /* One line of helper.conf, `key value...`; judgebox-helper(8) lists the keys. */
 static void s_conf_line(struct conf *c, const char *line, const char *where)
 {
-	char k[32], v[256], d[32], m[32];
-	int n = sscanf(line, "%31s %255s %31s %31s", k, v, d, m), i;
+	char k[32], v[256], d[32], m[32], extra[2];
+	int n = sscanf(line, "%31s %255s %31s %31s %1s", k, v, d, m, extra), i;
 
 	if (n == 2 && !strcmp(k, "group"))
 		c->group = (gid_t)s_num(v, 0, INT_MAX, where, EXIT_CONFIG);

@@ -37,7 +37,7 @@ static void s_write_result(void)
 	struct result *r = &S.r;
 	int fd = S.j->result_fd;
 
-	for (char *p = r->message; (p = strchr(p, '\n')); *p = ' ')
+	for (char *p = r->message; (p = strpbrk(p, "\r\n")); *p = ' ')
 		;
 	dprintf(fd, "status=%s\nexitcode=%d\nsignal=%d\ncpu_ms=%llu\ncpu_us=%llu\nwall_ms=%llu\n"
 		"wall_us=%llu\nmemory_kb=%llu\noom_killed=%d\n", r->status, r->exitcode, r->signal,
