@@ -52,6 +52,14 @@ $(O)/progs/%: tests/progs/%.c tests/progs/*.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
 
+# The attack battery (tests/attacks.t): hostile too, and built the same way.
+ATTACK_SRC = $(wildcard tests/attacks/*.c)
+ATTACK_BIN = $(ATTACK_SRC:tests/attacks/%.c=$(O)/attacks/%)
+attacks: $(ATTACK_BIN)
+$(O)/attacks/%: tests/attacks/%.c tests/attacks/*.h tests/progs/hostile.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
+
 # C unit tests: link the helper's pure parts with the test's own stubs.
 UNIT_BIN = $(O)/unit/policy_test
 unit: $(UNIT_BIN)
@@ -64,6 +72,9 @@ check: deps all unit
 
 # Debian packages the build and tests need, installed when missing.
 DEPS = gcc make libseccomp-dev libcap-dev perl bubblewrap python3 passwd util-linux
+# The toolchains tests/toolchains.t runs in the jail (about 1.2 GB installed:
+# golang-go ~450 MB, rustc ~370 MB, default-jdk-headless ~270 MB).
+DEPS += g++ default-jdk-headless nodejs golang-go rustc fp-compiler
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -85,13 +96,15 @@ bench: deps all $(BENCH_BIN)
 	bash tests/bench/helper.sh $(O)
 
 install: $(HELPER)
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/judgebox/policies
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSCONFDIR)/judgebox/policies
 	install -m 0755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/judgebox-helper
 	install -m 0644 helper/judgebox-helper.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 policies/judgebox-policy.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 policies/*.policy $(DESTDIR)$(SYSCONFDIR)/judgebox/policies/
 	test -e $(DESTDIR)$(HELPER_CONF) || install -m 0644 policies/helper.conf $(DESTDIR)$(HELPER_CONF)
 
 clean:
 	rm -rf $(O)
 
-.PHONY: all helper tests unit check deps demo bench install clean FORCE
+.PHONY: all helper tests attacks unit check deps demo bench install clean FORCE

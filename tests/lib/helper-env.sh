@@ -56,6 +56,7 @@ bind /lib
 bind /lib64
 bind /etc/alternatives
 bind /etc/ld.so.cache
+bind /etc/java-17-openjdk
 bind $PROGS
 limit cpu-ms 2000 20000
 limit wall-ms 5000 60000
