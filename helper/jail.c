@@ -152,17 +152,19 @@ static void s_rlimits(const struct job *j)
 }
 
 /* To the box's uid and gid, with no capability in any set (the bounding set
- * is emptied before the fork, for both); then verify. */
+ * is emptied before the fork, for both); then verify. Init passes 0: it
+ * keeps ids the box's namespace does not map, so that the job, having none
+ * of them, can neither signal, prlimit nor renice it. */
 static void s_drop(uid_t uid)
 {
 	cap_t none = cap_init(), now;
 	uid_t r, e, s;
 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
-	    setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0 ||
+	    (uid && (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)) ||
 	    !none || cap_set_proc(none) < 0 || !(now = cap_get_proc()))
 		die("drop privileges to uid %u", uid);
-	if (getresuid(&r, &e, &s) < 0 || r != uid || e != uid || s != uid ||
+	if (getresuid(&r, &e, &s) < 0 || (uid && (r != uid || e != uid || s != uid)) ||
 	    getgroups(0, NULL) != 0 || cap_compare(now, none) != 0)
 		die_with(EXIT_INTERNAL, "privileges still held after dropping them");
 	cap_free(now);
@@ -250,7 +252,7 @@ _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void
 		die("fork");
 	if (job == 0)
 		s_job(j, filter);
-	s_drop(j->uid);
+	s_drop(0);
 	if (prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die("prctl");
 	if (recv(sock, &c1, 1, MSG_PEEK | MSG_DONTWAIT) == 0)

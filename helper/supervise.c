@@ -234,6 +234,7 @@ void supervise(const struct conf *c, const struct job *j, void *filter)
 	cg_create(&S.g, c, j);
 	die_hook = s_fail;
 	s_start(c, filter);
+	setpriority(PRIO_PROCESS, 0, -10);   /* after the clone: a busy box must not delay a kill */
 	s_loop();
 	die_hook = NULL;
 	s_stop_clocks();
