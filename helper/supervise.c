@@ -1,8 +1,8 @@
 /* supervise.c: the parent side of `run`: it puts the box's init in a fresh
  * cgroup, writes its id maps, then waits on the box's socket, init's pidfd and
  * the seccomp listener. CPU time is read from the cgroup at each deadline, the
- * least time in which the box, on all its CPUs, could reach the limit: the
- * kill lands within a millisecond, after a few wake-ups, not a poll. Killing
+ * least time in which the box, on all its CPUs, could reach the limit: a few
+ * wake-ups, not a poll; the counter itself moves at scheduler ticks. Killing
  * init kills its pid namespace. To cancel a run, kill the helper: init has
  * PDEATHSIG, and the next run in the box removes the stale cgroup. */
 #include "helper.h"
