@@ -191,8 +191,8 @@ static void s_send_exec(int fd)
 }
 
 /* The job: new session, box uid, /box, no_new_privs, seccomp last, exec.
- * After the filter is loaded it makes only sendmsg, close, write and execve,
- * which every policy must allow (judgebox-policy(5)). */
+ * After the filter is loaded it makes only sendmsg, close, read, execve (and
+ * write if exec fails), which every policy must allow (judgebox-policy(5)). */
 static _Noreturn void s_job(const struct job *j, void *filter)
 {
 	int rc;
@@ -207,6 +207,7 @@ static _Noreturn void s_job(const struct job *j, void *filter)
 	if ((rc = seccomp_load(filter)) < 0)
 		die_with(EXIT_INTERNAL, "seccomp_load: %s", strerror(-rc));
 	s_send_exec(seccomp_notify_fd(filter));
+	s_wait_go();                   /* the supervisor has read the clocks */
 	environ = (char **)j->env;            /* execvp searches environ's PATH, not the caller's */
 	execvp(j->argv[0], j->argv);
 	die("exec %s", j->argv[0]);

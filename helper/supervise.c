@@ -85,7 +85,7 @@ static void s_stop_clocks(void)
 }
 
 /* One message from the box (jail.c): U, user namespace made, write its maps
- * and say G; X, exec now: start the clocks (and take the seccomp listener);
+ * and say G; X, exec now: start the clocks, take the seccomp listener, say G;
  * S, the job's wait status; E, a setup error. Returns 0 at end of stream. */
 static int s_message(void)
 {
@@ -105,9 +105,11 @@ static int s_message(void)
 		s_maps();
 		if (write(S.sock, "G", 1) != 1)
 			die("write to the box");
-	} else if (buf[0] == 'X') {
+	} else if (buf[0] == 'X') {    /* the job waits for G: the base is exact */
 		S.start_ns = s_now();
 		S.cpu_base = cg_cpu_us(&S.g);
+		if (write(S.sock, "G", 1) != 1)
+			die("write to the box");
 	} else if (buf[0] == 'S' && n == 1 + sizeof S.status) {
 		memcpy(&S.status, buf + 1, sizeof S.status);
 		s_stop_clocks();
