@@ -104,7 +104,7 @@ void cg_setup(const struct conf *c)
 {
 	const struct kind *k = s_kind();
 	for (int i = 0; i < k->nhier; i++)
-		close(s_open(k->hier[i], c->cgroup, 1, k == &kinds[1]));
+		close(s_open(k->hier[i], c->cgroup, 1, !k->v1));
 }
 
 /* A new, empty cgroup for box N (replacing a stale one), with its limits. */
