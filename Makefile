@@ -28,7 +28,12 @@ HELPER_SRC = $(wildcard helper/*.c)
 HELPER_OBJ = $(HELPER_SRC:%.c=$(O)/%.o)
 HELPER     = $(O)/judgebox-helper
 
-all: $(HELPER) tests
+CTL_SRC = $(filter-out controller/judgebox.c,$(wildcard controller/*.c))
+CTL_OBJ = $(CTL_SRC:%.c=$(O)/%.o) $(O)/proto/mp.o
+JUDGEBOXD = $(O)/judgeboxd
+JUDGEBOX  = $(O)/judgebox
+
+all: $(HELPER) controller tests
 
 $(O)/helper/%.o: helper/%.c helper/*.h $(O)/helper/.conf
 	@mkdir -p $(@D)
@@ -43,6 +48,20 @@ $(HELPER): $(HELPER_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lseccomp -lcap
 
 helper: $(HELPER)
+
+# The controller (unprivileged): the daemon and the command-line client share
+# the msgpack codec in proto/.
+$(O)/controller/%.o: controller/%.c controller/*.h proto/mp.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"' -c -o $@ $<
+$(O)/proto/mp.o: proto/mp.c proto/mp.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(JUDGEBOXD): $(CTL_OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc -lsqlite3
+$(JUDGEBOX): $(O)/controller/judgebox.o $(O)/proto/mp.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc
+controller: $(JUDGEBOXD) $(JUDGEBOX)
 
 # Test programs: hostile ones refuse to run outside a jail (tests/progs/hostile.h).
 TEST_SRC  = $(wildcard tests/progs/*.c)
@@ -61,17 +80,23 @@ $(O)/attacks/%: tests/attacks/%.c tests/attacks/*.h tests/progs/hostile.h
 	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
 
 # C unit tests: link the helper's pure parts with the test's own stubs.
-UNIT_BIN = $(O)/unit/policy_test
+UNIT_BIN = $(O)/unit/policy_test $(O)/unit/mp_test
 unit: $(UNIT_BIN)
 $(O)/unit/policy_test: tests/unit/policy_test.c helper/policy.c helper/helper.h tests/lib/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DHELPER_CONF='"/dev/null"' -o $@ tests/unit/policy_test.c helper/policy.c -lseccomp
+
+$(O)/unit/mp_test: tests/unit/mp_test.c proto/mp.c proto/mp.h tests/lib/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/mp_test.c proto/mp.c -lmsgpackc
 
 check: deps all unit
 	prove -v tests/*.t
 
 # Debian packages the build and tests need, installed when missing.
 DEPS = gcc make libseccomp-dev libcap-dev perl bubblewrap python3 passwd util-linux
+# The controller's libraries; the client examples' Python bindings.
+DEPS += libzmq3-dev libmsgpack-dev libsqlite3-dev python3-zmq python3-msgpack
 # The toolchains tests/toolchains.t runs in the jail (about 1.2 GB installed:
 # golang-go ~450 MB, rustc ~370 MB, default-jdk-headless ~270 MB).
 DEPS += g++ default-jdk-headless nodejs golang-go rustc fp-compiler
@@ -107,4 +132,4 @@ install: $(HELPER)
 clean:
 	rm -rf $(O)
 
-.PHONY: all helper tests attacks unit check deps demo bench install clean FORCE
+.PHONY: all helper controller tests attacks unit check deps demo bench install clean FORCE

@@ -1,0 +1,794 @@
+/* box.c: the pool of boxes, each driving judgebox-helper(8).
+ *
+ * A box's life is a table of phases; every phase but IDLE has one helper
+ * child, watched through a pidfd in the loop's zmq_poll. A job's steps:
+ *
+ *   IDLE --start--> COMPILE --ok--> CLEAN_MID --> RUN --> CLEAN --> IDLE
+ *        (cached or interpreted) ----------------> RUN
+ *
+ * The box holds files the job wrote: they are hostile. They are read only
+ * through openat(O_NOFOLLOW) on regular files, with size caps, and only to
+ * copy compile artifacts. Program output never touches the box: stdout and
+ * stderr are files in the daemon's state directory passed as fds 1 and 2.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "jbd.h"
+
+#define ARTIFACTS_MAX	(128u << 20)	/* bytes a compile may leave for the run */
+
+enum phase { P_IDLE, P_CLEAN, P_COMPILE, P_CLEAN_MID, P_RUN };
+
+typedef struct box {
+	unsigned n;			/* the helper's box number */
+	enum phase phase;
+	pid_t pid;
+	int pidfd, resfd;		/* the child; its result pipe */
+	bool has_job, killed;
+	jobspec_t js;
+	const lang_t *lang;
+	step_t comp, run;
+	char *cout;			/* compile output, capped */
+	size_t cout_len;
+	uint64_t cout_bytes, cache_key, cache_entry;
+	mp_doc spec;			/* {files, stdin, args, ...} */
+} box_t;
+
+static const conf_t *C;
+static box_t *s_boxes;
+static unsigned s_nboxes;
+extern char **environ;
+
+/* ---- spawning the helper ---- */
+
+static char *s_path(const box_t *b, const char *name)
+{
+	static char p[1024];
+	snprintf(p, sizeof p, "%s/boxes/%u/%s", C->state_dir, b->n, name);
+	return p;
+}
+
+/* Start the helper with argv; fds 0-2 as given (-1: /dev/null). */
+static int s_spawn(box_t *b, char *const argv[], int in, int out, int err)
+{
+	int pfd[2], null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0)
+		return jlog(LOG_ERR, "box %u: %m", b->n), -1;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in >= 0 ? in : null, 0);
+	posix_spawn_file_actions_adddup2(&fa, out >= 0 ? out : null, 1);
+	posix_spawn_file_actions_adddup2(&fa, err >= 0 ? err : null, 2);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 3);
+	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	int r = posix_spawn(&b->pid, C->helper, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	close(null);
+	close(pfd[1]);
+	if (r) {
+		close(pfd[0]);
+		errno = r;
+		return jlog(LOG_ERR, "%s: %m", C->helper), -1;
+	}
+	b->resfd = pfd[0];
+	b->pidfd = (int)syscall(SYS_pidfd_open, b->pid, 0);
+	if (b->pidfd < 0) {
+		jlog(LOG_ERR, "pidfd_open: %m");
+		kill(b->pid, SIGKILL);
+		waitpid(b->pid, NULL, 0);
+		close(b->resfd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run the helper to completion (start-up only): its exit code. */
+static int s_spawn_wait(box_t *b, char *const argv[])
+{
+	if (s_spawn(b, argv, -1, -1, -1))
+		return -1;
+	int st;
+	while (waitpid(b->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(b->pidfd), close(b->resfd);
+	b->pidfd = b->resfd = -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int s_clean(box_t *b, enum phase next)
+{
+	char num[16];
+	snprintf(num, sizeof num, "%u", b->n);
+	char *argv[] = { "judgebox-helper", "clean", num, NULL };
+	b->phase = next;
+	return s_spawn(b, argv, -1, -1, -1);
+}
+
+/* ---- files into and out of the box ---- */
+
+static int s_boxdir(const box_t *b)
+{
+	char p[700];
+	snprintf(p, sizeof p, "%s/%u/box", C->box_root, b->n);
+	return open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static int s_write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w, n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write one file under dir; name was validated (ops.c), may hold '/'. */
+static int s_put(int dir, const char *name, size_t nlen, const char *p,
+		 size_t n, mode_t mode)
+{
+	char path[256];
+	if (nlen >= sizeof path)
+		return -1;
+	memcpy(path, name, nlen);
+	path[nlen] = 0;
+	for (char *s = path; (s = strchr(s, '/')); *s++ = '/') {
+		*s = 0;
+		if (mkdirat(dir, path, 0777) < 0 && errno != EEXIST)
+			return -1;
+		if (fchmodat(dir, path, 0777, 0) < 0)
+			return -1;
+	}
+	int fd = openat(dir, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, mode);
+	if (fd < 0)
+		return -1;
+	int r = fchmod(fd, mode) || s_write_all(fd, p, n);
+	return close(fd) || r ? -1 : 0;
+}
+
+/* The job's source files (spec[0]) into the box. */
+static int s_put_sources(box_t *b)
+{
+	int dir = s_boxdir(b), r = dir < 0 ? -1 : 0;
+	const msgpack_object *f = mp_get(b->spec.root, "files");
+	for (uint32_t i = 0; !r && i < f->via.array.size; i++) {
+		const msgpack_object *e = f->via.array.ptr[i].via.array.ptr;
+		r = s_put(dir, e[0].via.str.ptr, e[0].via.str.size,
+			  e[1].via.bin.ptr, e[1].via.bin.size, 0666);
+	}
+	if (dir >= 0)
+		close(dir);
+	return r;
+}
+
+static bool s_is_artifact(const lang_t *l, const char *name)
+{
+	char pats[sizeof l->artifacts], *save, *t;
+	strcpy(pats, l->artifacts);
+	for (t = strtok_r(pats, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (!fnmatch(t, name, FNM_PERIOD))
+			return true;
+	return false;
+}
+
+/* Copy regular files between directories: from the box (hostile: no
+ * symlinks, no devices, size-capped) to the cache, or back. */
+static int s_copy_dir(int from, int to, const lang_t *filter)
+{
+	DIR *d = fdopendir(dup(from));
+	if (!d)
+		return -1;
+	struct dirent *e;
+	uint64_t total = 0;
+	int r = 0;
+	while (!r && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || (filter && !s_is_artifact(filter, e->d_name)))
+			continue;
+		int fd = openat(from, e->d_name, O_RDONLY | O_NOFOLLOW |
+				O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+		    (total += (uint64_t)st.st_size) > ARTIFACTS_MAX) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		char *buf = malloc((size_t)st.st_size + 1);
+		ssize_t got = buf ? pread(fd, buf, (size_t)st.st_size, 0) : -1;
+		r = got != st.st_size ? -1 :
+			s_put(to, e->d_name, strlen(e->d_name), buf, (size_t)got,
+			      (st.st_mode & 0111) ? 0777 : 0666);
+		free(buf);
+		close(fd);
+	}
+	closedir(d);
+	return r;
+}
+
+static int s_cache_dir(uint64_t entry, bool create)
+{
+	char p[700];
+	snprintf(p, sizeof p, "%s/cache/%" PRIu64, C->state_dir, entry);
+	if (create && mkdir(p, 0750) < 0 && errno != EEXIST)
+		return -1;
+	return open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static void s_cache_drop(uint64_t entry)
+{
+	int d = s_cache_dir(entry, false);
+	if (d < 0)
+		return;
+	DIR *dd = fdopendir(d);
+	struct dirent *e;
+	while (dd && (e = readdir(dd)))
+		if (e->d_name[0] != '.')
+			unlinkat(d, e->d_name, 0);
+	if (dd)
+		closedir(dd);
+	char p[700];
+	snprintf(p, sizeof p, "%s/cache/%" PRIu64, C->state_dir, entry);
+	rmdir(p);
+}
+
+/* ---- the steps ---- */
+
+/* Expand {source} {stem} {memory_mb} {heap_mb} {procs} in a command. */
+static void s_expand(char *dst, size_t size, const char *src, const lang_t *l,
+		     const limits_t lim)
+{
+	uint64_t mb = lim[L_MEM] / 1024, heap = mb * 3 / 4;
+	char stem[65];
+	snprintf(stem, sizeof stem, "%.*s", (int)strcspn(l->source, "."), l->source);
+	size_t k = 0;
+	while (*src && k + 1 < size) {
+		char v[80] = "";
+		const char *end = *src == '{' ? strchr(src, '}') : NULL;
+		size_t n = end ? (size_t)(end - src + 1) : 0;
+		if (n == 8 && !strncmp(src, "{source}", n))
+			snprintf(v, sizeof v, "%s", l->source);
+		else if (n == 6 && !strncmp(src, "{stem}", n))
+			snprintf(v, sizeof v, "%s", stem);
+		else if (n == 11 && !strncmp(src, "{memory_mb}", n))
+			snprintf(v, sizeof v, "%" PRIu64, mb);
+		else if (n == 9 && !strncmp(src, "{heap_mb}", n))
+			snprintf(v, sizeof v, "%" PRIu64, heap < 16 ? 16 : heap);
+		else if (n == 7 && !strncmp(src, "{procs}", n))
+			snprintf(v, sizeof v, "%" PRIu64, lim[L_PROCS]);
+		else
+			n = 0;
+		if (!n) {
+			dst[k++] = *src++;
+			continue;
+		}
+		k += (size_t)snprintf(dst + k, size - k, "%s", v);
+		if (k >= size)
+			k = size - 1;
+		src += n;
+	}
+	dst[k] = 0;
+}
+
+#define MAXARGV 160
+/* The helper's argv for a run step; words point into buf. */
+static int s_argv(box_t *b, char **argv, char *buf, size_t size,
+		  const limits_t lim, const char *policy, const char *cmd,
+		  bool shell)
+{
+	static const char *const opt[L_OUTPUT] = {
+		"cpu-ms", "wall-ms", "memory-kb", "procs", "fsize-kb",
+		"stack-kb", "nofile", "tmp-kb" };
+	int n = 0;
+	size_t k = 0;
+#define ADD(...) (argv[n++] = buf + k, \
+	k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__) + 1)
+	ADD("judgebox-helper"), ADD("run"), ADD("%u", b->n);
+	for (int i = 0; i < L_OUTPUT; i++)
+		ADD("--%s=%" PRIu64, opt[i], lim[i]);
+	ADD("--policy=%s", policy), ADD("--result-fd=3");
+	for (int i = 0; i < b->lang->nenv; i++)
+		ADD("--env=%s", b->lang->env[i]);
+	ADD("--");
+	if (k >= size)
+		return -1;
+	if (shell) {
+		argv[n++] = "/bin/sh", argv[n++] = "-c";
+		argv[n++] = buf + k;
+		s_expand(buf + k, size - k, cmd, b->lang, lim);
+		argv[n] = NULL;
+		return 0;
+	}
+	char *words = buf + k, *save, *t;
+	s_expand(words, size - k, cmd, b->lang, lim);
+	for (t = strtok_r(words, " ", &save); t && n < MAXARGV - 70;
+	     t = strtok_r(NULL, " ", &save))
+		argv[n++] = t;
+	k += strlen(words) + 1;
+	const msgpack_object *a = mp_get(b->spec.root, "args");
+	for (uint32_t i = 0; i < a->via.array.size && n < MAXARGV - 1; i++) {
+		const msgpack_object_str *w = &a->via.array.ptr[i].via.str;
+		if (k + w->size + 1 > size)
+			return -1;
+		argv[n++] = memcpy(buf + k, w->ptr, w->size);
+		k += w->size;
+		buf[k++] = 0;
+	}
+	argv[n] = NULL;
+	return 0;
+#undef ADD
+}
+
+static int s_open_out(box_t *b, const char *name)
+{
+	return open(s_path(b, name), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+}
+
+static int s_start_compile(box_t *b)
+{
+	char *argv[MAXARGV], buf[4096];
+	limits_t lim;
+	for (int i = 0; i < L_COUNT; i++)
+		lim[i] = b->lang->has_climits[i] ? b->lang->climits[i] : C->cdef[i];
+	if (s_argv(b, argv, buf, sizeof buf, lim, "default", b->lang->compile,
+		   true))
+		return -1;
+	int out = s_open_out(b, "compile.out");
+	if (out < 0)
+		return -1;
+	b->phase = P_COMPILE;
+	int r = s_spawn(b, argv, -1, out, out);
+	close(out);
+	return r;
+}
+
+static int s_start_run(box_t *b)
+{
+	char *argv[MAXARGV];
+	const msgpack_object *a = mp_get(b->spec.root, "args");
+	size_t size = 8192;
+	for (uint32_t i = 0; i < a->via.array.size; i++)
+		size += a->via.array.ptr[i].via.str.size + 1;
+	char *buf = malloc(size);
+	if (!buf || s_argv(b, argv, buf, size, b->js.lim, b->lang->policy,
+			   b->lang->run, false))
+		return free(buf), -1;
+	const msgpack_object *in = mp_get(b->spec.root, "stdin");
+	int fin = s_open_out(b, "stdin");
+	int out = s_open_out(b, "stdout"), err = s_open_out(b, "stderr");
+	int r = fin < 0 || out < 0 || err < 0 ? -1 :
+		s_write_all(fin, in->via.bin.ptr, in->via.bin.size);
+	if (!r && lseek(fin, 0, SEEK_SET) == 0) {
+		b->phase = P_RUN;
+		r = s_spawn(b, argv, fin, out, err);
+	}
+	free(buf);
+	if (fin >= 0)
+		close(fin);
+	if (out >= 0)
+		close(out);
+	if (err >= 0)
+		close(err);
+	return r;
+}
+
+/* The run step in a clean box: the cached artifacts or the sources. */
+static int s_to_run(box_t *b)
+{
+	if (!*b->lang->compile) {
+		if (s_put_sources(b))
+			return -1;
+		return s_start_run(b);
+	}
+	int from = s_cache_dir(b->cache_entry, false), to = s_boxdir(b);
+	int r = from < 0 || to < 0 ? -1 : s_copy_dir(from, to, NULL);
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	return r ? r : s_start_run(b);
+}
+
+/* FNV-1a over the language's compile recipe and the files: the cache key.
+ * A hit is confirmed by comparing the whole blob (store_cache_find). */
+static uint64_t s_fnv(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *c = p;
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ull;
+	return h;
+}
+
+static char *s_cache_blob(box_t *b, size_t *len)
+{
+	mp_w w;
+	mp_w_init(&w);
+	mp_w_array(&w, 4);
+	mp_w_str(&w, b->lang->id);
+	mp_w_str(&w, b->lang->compile);
+	mp_w_str(&w, b->lang->version);
+	mp_w_object(&w, mp_get(b->spec.root, "files"));
+	if (!mp_w_ok(&w))
+		return mp_w_free(&w), NULL;
+	return mp_w_take(&w, len);
+}
+
+static int s_begin(box_t *b)
+{
+	store_begin();
+	if (!*b->lang->compile) {
+		store_set_state(b->js.id, S_RUNNING, false);
+		job_state_changed(b->js.id);
+		return s_to_run(b);
+	}
+	size_t len;
+	char *blob = s_cache_blob(b, &len);
+	if (!blob)
+		return -1;
+	b->cache_key = s_fnv(blob, len, 0xcbf29ce484222325ull);
+	int hit = store_cache_find(b->cache_key, blob, len, &b->cache_entry);
+	free(blob);
+	if (hit > 0) {
+		store_set_state(b->js.id, S_RUNNING, false);
+		job_state_changed(b->js.id);
+		return s_to_run(b);
+	}
+	store_set_state(b->js.id, S_COMPILING, false);
+	job_state_changed(b->js.id);
+	return s_put_sources(b) ? -1 : s_start_compile(b);
+}
+
+/* ---- results ---- */
+
+static void s_parse_record(char *buf, step_t *s)
+{
+	memset(s, 0, sizeof *s);
+	char *save, *line;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, '=');
+		if (!v)
+			continue;
+		*v++ = 0;
+		struct { const char *k; uint64_t *dst; } u[] = {
+			{ "exitcode", &s->exit_code }, { "signal", &s->signal },
+			{ "cpu_us", &s->cpu_us }, { "wall_us", &s->wall_us },
+			{ "memory_kb", &s->memory_kb } };
+		for (size_t i = 0; i < 5; i++)
+			if (!strcmp(line, u[i].k))
+				*u[i].dst = strtoull(v, NULL, 10);
+		if (!strcmp(line, "status"))
+			snprintf(s->status, sizeof s->status, "%s", v);
+		else if (!strcmp(line, "syscall"))
+			snprintf(s->syscall, sizeof s->syscall, "%s", v);
+		else if (!strcmp(line, "args"))
+			snprintf(s->args, sizeof s->args, "%s", v);
+		else if (!strcmp(line, "message"))
+			snprintf(s->message, sizeof s->message, "%s", v);
+	}
+	s->ran = *s->status != 0;
+}
+
+/* The first cap bytes of an output file, and its size. */
+static char *s_read_out(box_t *b, const char *name, uint64_t cap,
+			size_t *len, uint64_t *bytes)
+{
+	int fd = open(s_path(b, name), O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	*len = 0, *bytes = 0;
+	if (fd < 0 || fstat(fd, &st))
+		return fd >= 0 ? close(fd), NULL : NULL;
+	*bytes = (uint64_t)st.st_size;
+	size_t want = *bytes < cap ? (size_t)*bytes : (size_t)cap;
+	char *p = malloc(want + 1);
+	ssize_t got = p ? pread(fd, p, want, 0) : -1;
+	close(fd);
+	*len = got > 0 ? (size_t)got : 0;
+	return p;
+}
+
+static void s_release(box_t *b)
+{
+	free(b->run.out), free(b->run.err), free(b->cout);
+	b->run.out = b->run.err = b->cout = NULL;
+	mp_doc_free(&b->spec);
+	jobspec_free(&b->js);
+	b->has_job = false;
+}
+
+/* The job is over in this box: store what happened, then clean. */
+static void s_finish(box_t *b, int state, const char *status,
+		     const char *message)
+{
+	uint64_t id = b->js.id;
+	store_begin();
+	if (state == S_QUEUED) {
+		uint64_t attempt = b->js.attempt;
+		if (attempt >= C->max_attempts)
+			state = S_FAILED;
+		else
+			store_set_state(id, S_QUEUED, true);
+	}
+	if (state != S_QUEUED)
+		store_set_result(id, state, &b->comp, state == S_FAILED ?
+				 NULL : &b->run, status, message, b->cout_bytes,
+				 b->cout, b->cout_len);
+	job_state_changed(id);
+	char user[NAME_MAX_LEN + 1];
+	snprintf(user, sizeof user, "%s", b->js.user);
+	s_release(b);
+	if (s_clean(b, P_CLEAN))
+		b->phase = P_IDLE;	/* the next run's helper cleans the stale box */
+	job_left(id, user, state == S_QUEUED);
+}
+
+static void s_helper_failed(box_t *b, const char *what, const step_t *s)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s: %s", what,
+		 s && *s->message ? s->message : "judgebox-helper failed");
+	jlog(LOG_ERR, "job %" PRIu64 " box %u: %s", b->js.id, b->n, msg);
+	b->run.ran = false;
+	s_finish(b, S_QUEUED, "internal_error", msg);
+}
+
+static void s_compiled(box_t *b, int code, char *rec)
+{
+	step_t *s = &b->comp;
+	s_parse_record(rec, s);
+	b->cout = s_read_out(b, "compile.out", C->compile_output_kb * 1024,
+			     &b->cout_len, &b->cout_bytes);
+	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
+		return s_helper_failed(b, "compile", s);
+	if (strcmp(s->status, "ok")) {
+		b->comp.ran = true;
+		return s_finish(b, S_JUDGED, "compile_error", NULL);
+	}
+	size_t len, nev = 16;
+	uint64_t ev[16];
+	char *blob = s_cache_blob(b, &len);
+	int from = s_boxdir(b), to = -1;
+	store_begin();
+	if (blob && !store_cache_add(b->cache_key, blob, len, &b->cache_entry,
+				     C->cache_entries, ev, &nev)) {
+		for (size_t i = 0; i < nev; i++)
+			s_cache_drop(ev[i]);
+		to = s_cache_dir(b->cache_entry, true);
+	}
+	free(blob);
+	int r = from < 0 || to < 0 ? -1 : s_copy_dir(from, to, b->lang);
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	if (r || s_clean(b, P_CLEAN_MID))
+		return s_helper_failed(b, "compile cache", NULL);
+	store_set_state(b->js.id, S_RUNNING, false);
+	job_state_changed(b->js.id);
+}
+
+static void s_ran(box_t *b, int code, char *rec)
+{
+	step_t *s = &b->run;
+	s_parse_record(rec, s);
+	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
+		return s_helper_failed(b, "run", s);
+	uint64_t cap = b->js.lim[L_OUTPUT] * 1024;
+	s->out = s_read_out(b, "stdout", cap, &s->out_len, &s->out_bytes);
+	s->err = s_read_out(b, "stderr", cap, &s->err_len, &s->err_bytes);
+	s_finish(b, S_JUDGED, s->status, NULL);
+}
+
+/* A helper child ended: move the box on by its phase. */
+static void s_reaped(box_t *b, int code, char *rec)
+{
+	enum phase p = b->phase;
+	if (b->killed && b->has_job) {
+		char user[NAME_MAX_LEN + 1];
+		uint64_t id = b->js.id;
+		snprintf(user, sizeof user, "%s", b->js.user);
+		s_release(b);
+		b->killed = false;
+		if (p != P_CLEAN_MID && s_clean(b, P_CLEAN) == 0) {
+			job_left(id, user, false);
+			return;
+		}
+		b->phase = P_IDLE;
+		job_left(id, user, false);
+		return;
+	}
+	switch (p) {
+	case P_CLEAN:
+		if (code)
+			jlog(LOG_ERR, "box %u: clean failed (exit %d)", b->n, code);
+		b->phase = P_IDLE;
+		box_freed();
+		break;
+	case P_CLEAN_MID:
+		if (code || s_to_run(b))
+			s_helper_failed(b, "clean", NULL);
+		break;
+	case P_COMPILE:
+		s_compiled(b, code, rec);
+		break;
+	case P_RUN:
+		s_ran(b, code, rec);
+		break;
+	case P_IDLE:
+		break;
+	}
+}
+
+/* A pidfd fired: reap the child, take its record, move the box on. */
+void box_ready(int fd)
+{
+	for (unsigned i = 0; i < s_nboxes; i++) {
+		box_t *b = &s_boxes[i];
+		if (b->pidfd != fd || b->phase == P_IDLE)
+			continue;
+		int st;
+		if (waitpid(b->pid, &st, WNOHANG) <= 0)
+			return;
+		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		char rec[4096];
+		ssize_t n = read(b->resfd, rec, sizeof rec - 1);
+		rec[n > 0 ? n : 0] = 0;
+		close(b->pidfd), close(b->resfd);
+		b->pidfd = b->resfd = -1;
+		s_reaped(b, code, rec);
+		return;
+	}
+}
+
+/* ---- the pool ---- */
+
+int box_start(jobspec_t *js)
+{
+	box_t *b = NULL;
+	for (unsigned i = 0; i < s_nboxes && !b; i++)
+		if (s_boxes[i].phase == P_IDLE)
+			b = &s_boxes[i];
+	if (!b)
+		return -1;
+	char err[128];
+	b->js = *js;
+	memset(js, 0, sizeof *js);
+	b->has_job = true;
+	b->killed = false;
+	memset(&b->comp, 0, sizeof b->comp);
+	memset(&b->run, 0, sizeof b->run);
+	b->cout_bytes = 0;
+	b->lang = conf_lang(C, b->js.lang);
+	if (!b->lang || mp_parse(&b->spec, b->js.spec, b->js.spec_len, false,
+				 err, sizeof err)) {
+		memset(&b->spec, 0, sizeof b->spec);
+		s_finish(b, S_FAILED, "internal_error", "unreadable job");
+		return 0;
+	}
+	if (s_begin(b))
+		s_helper_failed(b, "start", NULL);
+	return 0;
+}
+
+bool box_kill(uint64_t id)
+{
+	for (unsigned i = 0; i < s_nboxes; i++) {
+		box_t *b = &s_boxes[i];
+		if (!b->has_job || b->js.id != id)
+			continue;
+		b->killed = true;
+		if (b->phase != P_CLEAN_MID && b->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
+		return true;
+	}
+	return false;
+}
+
+void box_requeue_all(void)
+{
+	for (unsigned i = 0; i < s_nboxes; i++) {
+		box_t *b = &s_boxes[i];
+		if (!b->has_job || b->killed)
+			continue;
+		store_begin();
+		if (store_set_state(b->js.id, S_QUEUED, true))
+			job_state_changed(b->js.id);
+		box_kill(b->js.id);
+	}
+}
+
+size_t box_pollfds(int *fds, size_t max)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < s_nboxes && n < max; i++)
+		if (s_boxes[i].phase != P_IDLE && s_boxes[i].pidfd >= 0)
+			fds[n++] = s_boxes[i].pidfd;
+	return n;
+}
+
+int box_free_count(void)
+{
+	int n = 0;
+	for (unsigned i = 0; i < s_nboxes; i++)
+		n += s_boxes[i].phase == P_IDLE;
+	return n;
+}
+
+int box_total(void)
+{
+	return (int)s_nboxes;
+}
+
+int box_init(const conf_t *c)
+{
+	C = c;
+	char p[700];
+	snprintf(p, sizeof p, "%s/boxes", c->state_dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof p, "%s/cache", c->state_dir);
+	mkdir(p, 0700);
+	s_boxes = calloc(c->boxes, sizeof *s_boxes);
+	if (!s_boxes)
+		return -1;
+	s_nboxes = c->boxes;
+	char *setup[] = { "judgebox-helper", "setup", NULL };
+	for (unsigned i = 0; i < s_nboxes; i++) {
+		box_t *b = &s_boxes[i];
+		b->n = c->first_box + i;
+		b->pidfd = b->resfd = -1;
+		snprintf(p, sizeof p, "%s/boxes/%u", c->state_dir, b->n);
+		mkdir(p, 0700);
+		if (i == 0 && s_spawn_wait(b, setup)) {
+			jlog(LOG_ERR, "%s setup failed", c->helper);
+			return -1;
+		}
+		char num[16];
+		snprintf(num, sizeof num, "%u", b->n);
+		char *clean[] = { "judgebox-helper", "clean", num, NULL };
+		int r = s_spawn_wait(b, clean);
+		if (r) {
+			jlog(LOG_ERR, "%s clean %u failed (exit %d)", c->helper,
+			     b->n, r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Kill every child and wait: used on exit after a drain. */
+void box_shutdown(void)
+{
+	for (unsigned i = 0; i < s_nboxes; i++) {
+		box_t *b = &s_boxes[i];
+		if (b->phase == P_IDLE || b->pidfd < 0)
+			continue;
+		if (b->phase != P_CLEAN && b->phase != P_CLEAN_MID)
+			syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
+		waitpid(b->pid, NULL, 0);
+		close(b->pidfd), close(b->resfd);
+		if (b->has_job)
+			s_release(b);
+	}
+	free(s_boxes);
+	s_boxes = NULL;
+	s_nboxes = 0;
+}

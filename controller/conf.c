@@ -1,0 +1,454 @@
+/* conf.c: judgeboxd.conf(5) and the language files (judgebox-languages(5)).
+ *
+ * Both are `key = value` lines written by the administrator. A bad line is
+ * an error with file:line, and the daemon refuses to start: a typo in a limit
+ * must not silently become the default. A language whose toolchain is missing
+ * is not an error: it is listed as unavailable, with the reason.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "jbd.h"
+
+const char *const limit_names[L_COUNT] = {
+	"cpu_ms", "wall_ms", "memory_kb", "procs", "fsize_kb", "stack_kb",
+	"nofile", "tmp_kb", "output_kb",
+};
+
+/* Shipped defaults and ceilings (PROTOCOL.md 7.6); conf and helper.conf may
+ * lower the ceilings. */
+static const limits_t s_def = { 1000, 3000, 262144, 64, 65536, 262144, 64,
+				 65536, 64 };
+static const limits_t s_ceil = { 60000, 120000, 4194304, 1024, 1048576,
+				 4194304, 1024, 1048576, 1024 };
+static const limits_t s_cdef = { 30000, 60000, 1048576, 256, 262144, 262144,
+				 256, 262144, 64 };
+
+/* Split "key = value" in place; false for blank and comment lines. */
+static bool s_split(char *line, char **key, char **val)
+{
+	char *e = line + strcspn(line, "\n");
+	*e = 0;
+	while (e > line && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	while (isspace((unsigned char)*line))
+		line++;
+	if (!*line || *line == '#')
+		return false;
+	*key = line;
+	char *eq = strchr(line, '=');
+	if (!eq) {
+		*val = NULL;
+		return true;
+	}
+	char *k = eq;
+	while (k > line && isspace((unsigned char)k[-1]))
+		k--;
+	*k = 0;
+	eq++;
+	while (isspace((unsigned char)*eq))
+		eq++;
+	*val = eq;
+	return true;
+}
+
+static int s_uint(const char *v, uint64_t max, uint64_t *out)
+{
+	char *end;
+	if (!v || !isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int s_copy(char *dst, size_t size, const char *v)
+{
+	if (!v || strlen(v) >= size)
+		return -1;
+	strcpy(dst, v);
+	return 0;
+}
+
+/* The index of a limit name ("cpu_ms", or the helper's "cpu-ms"), or -1. */
+int limit_index(const char *name)
+{
+	for (int i = 0; i < L_COUNT; i++) {
+		const char *a = limit_names[i], *b = name;
+		while (*a && (*a == *b || (*a == '_' && *b == '-')))
+			a++, b++;
+		if (!*a && !*b)
+			return i;
+	}
+	return -1;
+}
+
+/* "limit NAME DEFAULT CEILING" */
+static int s_limit_line(conf_t *c, const char *rest)
+{
+	char name[32];
+	unsigned long long d, m;
+	int n = 0;
+	if (sscanf(rest, "%31s %llu %llu %n", name, &d, &m, &n) != 3 ||
+	    rest[n] || d == 0 || d > m)
+		return -1;
+	int i = limit_index(name);
+	if (i < 0)
+		return -1;
+	c->def[i] = d;
+	c->ceil[i] = m;
+	return 0;
+}
+
+struct ukey {
+	const char *name;
+	size_t off;
+	uint64_t max;
+};
+#define UK(n, m) { #n, offsetof(conf_t, n), m }
+static const struct ukey s_ukeys[] = {
+	UK(queue_capacity, 1000000), UK(queue_per_user, 1000000),
+	UK(max_waits, 100000), UK(max_attempts, 100), UK(history_days, 36500),
+	UK(drain_ms, 3600000), UK(cache_entries, 100000),
+	UK(max_request, 1u << 30), UK(max_source, 1u << 30),
+	UK(max_files, 1024), UK(max_files_total, 1u << 30),
+	UK(max_stdin, 1u << 30), UK(max_args, 1024),
+	UK(compile_output_kb, 1u << 20),
+};
+
+static int s_conf_key(conf_t *c, const char *k, const char *v)
+{
+	struct { const char *name; char *dst; size_t size; } s[] = {
+		{ "state_dir", c->state_dir, sizeof c->state_dir },
+		{ "helper", c->helper, sizeof c->helper },
+		{ "helper_conf", c->helper_conf, sizeof c->helper_conf },
+		{ "languages_dir", c->languages_dir, sizeof c->languages_dir },
+		{ "endpoint", c->endpoint, sizeof c->endpoint },
+		{ "events", c->events, sizeof c->events },
+		{ "admins", c->admins, sizeof c->admins },
+		{ "log", c->log, sizeof c->log },
+	};
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+		if (!strcmp(k, s[i].name))
+			return s_copy(s[i].dst, s[i].size, v);
+	for (size_t i = 0; i < sizeof s_ukeys / sizeof *s_ukeys; i++)
+		if (!strcmp(k, s_ukeys[i].name))
+			return s_uint(v, s_ukeys[i].max,
+				      (uint64_t *)((char *)c + s_ukeys[i].off));
+	uint64_t n;
+	if (!strcmp(k, "boxes") || !strcmp(k, "first_box")) {
+		if (s_uint(v, 4096, &n))
+			return -1;
+		*(!strcmp(k, "boxes") ? &c->boxes : &c->first_box) = (unsigned)n;
+		return 0;
+	}
+	if (!strcmp(k, "store_sync")) {
+		if (!v || (strcmp(v, "full") && strcmp(v, "normal")))
+			return -1;
+		c->sync_full = !strcmp(v, "full");
+		return 0;
+	}
+	return -2;
+}
+
+static void s_defaults(conf_t *c)
+{
+	memset(c, 0, sizeof *c);
+	strcpy(c->state_dir, "/var/lib/judgebox");
+	strcpy(c->helper, LIBEXECDIR "/judgebox-helper");
+	strcpy(c->helper_conf, SYSCONFDIR "/judgebox/helper.conf");
+	strcpy(c->languages_dir, SYSCONFDIR "/judgebox/languages.d");
+	strcpy(c->endpoint, "ipc:///run/judgebox/requests.sock");
+	strcpy(c->events, "ipc:///run/judgebox/events.sock");
+	strcpy(c->admins, "root");
+	strcpy(c->log, "stderr");
+	c->queue_capacity = 10000;
+	c->queue_per_user = 1000;
+	c->max_waits = 1024;
+	c->max_attempts = 3;
+	c->history_days = 30;
+	c->drain_ms = 30000;
+	c->cache_entries = 256;
+	c->max_request = 16 << 20;
+	c->max_source = 1 << 20;
+	c->max_files = 64;
+	c->max_files_total = 4 << 20;
+	c->max_stdin = 8 << 20;
+	c->max_args = 64;
+	c->compile_output_kb = 64;
+	c->sync_full = true;
+	memcpy(c->def, s_def, sizeof c->def);
+	memcpy(c->ceil, s_ceil, sizeof c->ceil);
+	memcpy(c->cdef, s_cdef, sizeof c->cdef);
+}
+
+/* The helper's ceilings bound ours: a run above them would only fail later.
+ * helper.conf is root-owned and normally world-readable; if it is not, the
+ * helper still enforces its ceilings and a run above them fails. */
+static void s_helper_limits(conf_t *c)
+{
+	FILE *f = fopen(c->helper_conf, "r");
+	if (!f) {
+		jlog(LOG_WARNING, "%s: %s; using judgeboxd.conf ceilings only",
+		     c->helper_conf, strerror(errno));
+		return;
+	}
+	char line[512], name[32];
+	unsigned long long d, m;
+	while (fgets(line, sizeof line, f)) {
+		char root[512];
+		if (sscanf(line, " box_root %511s", root) == 1)
+			snprintf(c->box_root, sizeof c->box_root, "%s", root);
+		if (sscanf(line, " limit %31s %llu %llu", name, &d, &m) != 3)
+			continue;
+		int i = limit_index(name);
+		if (i < 0 || i == L_OUTPUT)
+			continue;
+		if (m < c->ceil[i])
+			c->ceil[i] = m;
+		if (c->def[i] > c->ceil[i])
+			c->def[i] = c->ceil[i];
+		if (c->cdef[i] > m)
+			c->cdef[i] = m;
+	}
+	fclose(f);
+}
+
+int conf_load(conf_t *c, const char *path)
+{
+	s_defaults(c);
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (path && !f) {
+		jlog(LOG_ERR, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[2048];
+	for (int ln = 1; f && fgets(line, sizeof line, f); ln++) {
+		char *k, *v;
+		if (!s_split(line, &k, &v))
+			continue;
+		int r;
+		if (!strncmp(k, "limit ", 6) && !v)
+			r = s_limit_line(c, k + 6);
+		else if (!strncmp(k, "compile_limit ", 14) && !v) {
+			limits_t d, m;
+			memcpy(d, c->def, sizeof d), memcpy(m, c->ceil, sizeof m);
+			r = s_limit_line(c, k + 14);
+			for (int i = 0; i < L_COUNT; i++)
+				if (c->def[i] != d[i])
+					c->cdef[i] = c->def[i];
+			memcpy(c->def, d, sizeof d), memcpy(c->ceil, m, sizeof m);
+		} else
+			r = s_conf_key(c, k, v);
+		if (r) {
+			jlog(LOG_ERR, "%s:%d: %s '%s'", path, ln,
+			     r == -2 ? "unknown setting" : "bad value for", k);
+			fclose(f);
+			return -1;
+		}
+	}
+	if (f)
+		fclose(f);
+	s_helper_limits(c);
+	if (c->boxes == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		c->boxes = n > 0 ? (unsigned)n : 1;
+	}
+	return 0;
+}
+
+bool conf_is_admin(const conf_t *c, const char *user)
+{
+	char list[sizeof c->admins], *save, *t;
+	strcpy(list, c->admins);
+	for (t = strtok_r(list, " ,", &save); t; t = strtok_r(NULL, " ,", &save))
+		if (!strcmp(t, user))
+			return true;
+	return false;
+}
+
+const lang_t *conf_lang(const conf_t *c, const char *id)
+{
+	for (size_t i = 0; i < c->nlangs; i++)
+		if (!strcmp(c->langs[i].id, id))
+			return &c->langs[i];
+	return NULL;
+}
+
+/* "key=value key=value" into a limits array. */
+static int s_lang_limits(const char *v, limits_t l, bool *has)
+{
+	char buf[512], *save, *t;
+	if (s_copy(buf, sizeof buf, v))
+		return -1;
+	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(t, '=');
+		if (!eq)
+			return -1;
+		*eq = 0;
+		int i = limit_index(t);
+		if (i < 0 || i == L_OUTPUT || s_uint(eq + 1, UINT32_MAX, &l[i]) ||
+		    l[i] == 0)
+			return -1;
+		has[i] = true;
+	}
+	return 0;
+}
+
+static int s_requires(lang_t *l, const char *v)
+{
+	char buf[1024], *save, *t;
+	if (s_copy(buf, sizeof buf, v))
+		return -1;
+	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (*t != '/')
+			return -1;
+		if (l->available && access(t, F_OK) != 0) {
+			l->available = false;
+			snprintf(l->reason, sizeof l->reason, "%s: not found", t);
+		}
+	}
+	return 0;
+}
+
+static int s_lang_key(lang_t *l, const char *k, const char *v)
+{
+	struct { const char *name; char *dst; size_t size; } s[] = {
+		{ "name", l->name, sizeof l->name },
+		{ "source", l->source, sizeof l->source },
+		{ "extensions", l->exts, sizeof l->exts },
+		{ "version", l->version_cmd, sizeof l->version_cmd },
+		{ "compile", l->compile, sizeof l->compile },
+		{ "artifacts", l->artifacts, sizeof l->artifacts },
+		{ "run", l->run, sizeof l->run },
+		{ "policy", l->policy, sizeof l->policy },
+	};
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+		if (!strcmp(k, s[i].name))
+			return *s[i].dst ? -3 : s_copy(s[i].dst, s[i].size, v);
+	if (!strcmp(k, "requires"))
+		return s_requires(l, v);
+	if (!strcmp(k, "env")) {
+		if (l->nenv == 8 || !v || !strchr(v, '='))
+			return -1;
+		return s_copy(l->env[l->nenv++], sizeof l->env[0], v);
+	}
+	if (!strcmp(k, "limits"))
+		return s_lang_limits(v, l->limits, l->has_limits);
+	if (!strcmp(k, "compile_limits"))
+		return s_lang_limits(v, l->climits, l->has_climits);
+	return -2;
+}
+
+/* Run the version command on the host: its first non-empty output line. */
+static void s_probe_version(lang_t *l)
+{
+	if (!*l->version_cmd || !l->available)
+		return;
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "exec %s 2>&1 </dev/null", l->version_cmd);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return;
+	char line[256];
+	while (fgets(line, sizeof line, p)) {
+		char *k, *v;
+		if (s_split(line, &k, &v)) {
+			snprintf(l->version, sizeof l->version, "%s%s%s", k,
+				 v ? "=" : "", v ? v : "");
+			break;
+		}
+	}
+	while (fgets(line, sizeof line, p))
+		;
+	pclose(p);
+}
+
+static int s_lang_load(conf_t *c, const char *dir, const char *file)
+{
+	char path[1024], line[2048];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return jlog(LOG_ERR, "%s: %s", path, strerror(errno)), -1;
+	lang_t *l = &c->langs[c->nlangs];
+	memset(l, 0, sizeof *l);
+	snprintf(l->id, sizeof l->id, "%.*s", (int)(strlen(file) - 5), file);
+	l->available = true;
+	int r = 0, ln;
+	for (ln = 1; !r && fgets(line, sizeof line, f); ln++) {
+		char *k, *v;
+		if (s_split(line, &k, &v))
+			r = s_lang_key(l, k, v);
+	}
+	fclose(f);
+	if (!r && (!*l->name || !*l->source || !*l->exts || !*l->run ||
+		   (*l->compile && !*l->artifacts)))
+		r = -4, ln = 0;
+	if (r) {
+		const char *why[] = { "", "bad value", "unknown key",
+				      "key given twice",
+				      "needs name, source, extensions, run "
+				      "(and artifacts with compile)" };
+		jlog(LOG_ERR, "%s:%d: %s", path, ln - (ln > 0), why[-r]);
+		return -1;
+	}
+	if (!*l->policy)
+		strcpy(l->policy, "default");
+	s_probe_version(l);
+	c->nlangs++;
+	return 0;
+}
+
+static bool s_lang_name_ok(const char *f)
+{
+	size_t n = strlen(f);
+	if (n < 6 || n > 37 || strcmp(f + n - 5, ".conf"))
+		return false;
+	if (!islower((unsigned char)*f) && !isdigit((unsigned char)*f))
+		return false;
+	for (size_t i = 0; i < n - 5; i++)
+		if (!islower((unsigned char)f[i]) && !isdigit((unsigned char)f[i]) &&
+		    !strchr("_+-", f[i]))
+			return false;
+	return true;
+}
+
+int conf_load_languages(conf_t *c)
+{
+	struct dirent **ents;
+	int n = scandir(c->languages_dir, &ents, NULL, alphasort);
+	if (n < 0)
+		return jlog(LOG_ERR, "%s: %s", c->languages_dir,
+			    strerror(errno)), -1;
+	c->langs = calloc((size_t)n + 1, sizeof *c->langs);
+	int r = c->langs ? 0 : -1;
+	for (int i = 0; i < n; i++) {
+		if (!r && s_lang_name_ok(ents[i]->d_name))
+			r = s_lang_load(c, c->languages_dir, ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	return r;
+}
+
+void conf_free(conf_t *c)
+{
+	free(c->langs);
+	c->langs = NULL;
+	c->nlangs = 0;
+}

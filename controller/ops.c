@@ -1,0 +1,720 @@
+/* ops.c: the operations of PROTOCOL.md section 7, one function each.
+ *
+ * Every field is checked before anything is stored: a request either gets
+ * an error and leaves no trace, or is committed (in the loop's transaction)
+ * before its reply leaves. Nothing here trusts a size, a type or a name from
+ * the frame.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "loop.h"
+
+#define MAX_INT53	((1ull << 53) - 1)
+#define WAIT_MS_MAX	3600000u
+
+typedef struct ctx {
+	const req_t *r;
+	const msgpack_object *m;	/* the request map */
+} ctx_t;
+
+static void s_bad(const ctx_t *c, const char *field, const char *what)
+{
+	reply_error(c->r, "bad_request", field, NULL, NULL, "%s: %s", field, what);
+}
+
+static void s_too_large(const ctx_t *c, const char *field, uint64_t limit)
+{
+	reply_error(c->r, "too_large", field, &limit, NULL,
+		    "%s: larger than %" PRIu64, field, limit);
+}
+
+/* Optional typed fields: 1 present and good, 0 absent, -1 replied. */
+static int s_opt_uint(const ctx_t *c, const char *k, uint64_t lo, uint64_t hi,
+		      uint64_t *v)
+{
+	const msgpack_object *o = mp_get(c->m, k);
+	if (!o)
+		return 0;
+	if (!mp_as_uint(o, v))
+		return s_bad(c, k, "must be an unsigned integer"), -1;
+	if (*v < lo || *v > hi) {
+		reply_error(c->r, "bad_request", k, &hi, NULL,
+			    "%s: %" PRIu64 " is out of range %" PRIu64 "..%" PRIu64,
+			    k, *v, lo, hi);
+		return -1;
+	}
+	return 1;
+}
+
+static int s_opt_bool(const ctx_t *c, const char *k, bool *v)
+{
+	const msgpack_object *o = mp_get(c->m, k);
+	if (!o)
+		return 0;
+	if (!mp_as_bool(o, v))
+		return s_bad(c, k, "must be true or false"), -1;
+	return 1;
+}
+
+static int s_opt_str(const ctx_t *c, const char *k, size_t min, size_t max,
+		     char *buf)
+{
+	const msgpack_object *o = mp_get(c->m, k);
+	const char *p;
+	size_t n;
+	if (!o)
+		return 0;
+	if (!mp_as_str(o, &p, &n))
+		return s_bad(c, k, "must be a string"), -1;
+	if (n < min || n > max) {
+		uint64_t lim = max;
+		reply_error(c->r, "bad_request", k, &lim, NULL,
+			    "%s: length must be %zu to %zu bytes", k, min, max);
+		return -1;
+	}
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	return 1;
+}
+
+static bool s_user_name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 32)
+		return false;
+	if (!strncmp(s, "uid:", 4))
+		return s[4] && strspn(s + 4, "0123456789") == strlen(s + 4);
+	if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == strlen(s);
+}
+
+/* ---- run ---- */
+
+/* A file name of PROTOCOL.md 7.1: components of [A-Za-z0-9._+-], not
+ * starting with '.' (or '-', which a compiler would read as an option). */
+static bool s_name_ok(const char *p, size_t n)
+{
+	size_t comps = 0, len = 0;
+	if (n == 0 || n > 255)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || p[i] == '/') {
+			if (len == 0 || len > 64 || ++comps > 8)
+				return false;
+			len = 0;
+			continue;
+		}
+		char ch = p[i];
+		if (len == 0 && (ch == '.' || ch == '-'))
+			return false;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || strchr("._+-", ch)))
+			return false;
+		len++;
+	}
+	return true;
+}
+
+/* Names must be unique and no name may be a directory of another. */
+static bool s_names_clash(const msgpack_object_str *a, const msgpack_object_str *b)
+{
+	size_t n = a->size < b->size ? a->size : b->size;
+	if (memcmp(a->ptr, b->ptr, n))
+		return false;
+	if (a->size == b->size)
+		return true;
+	const msgpack_object_str *l = a->size > b->size ? a : b;
+	return l->ptr[n] == '/';
+}
+
+/* files[]: validated and written to the spec as [[name, content], ...]. */
+static int s_files(const ctx_t *c, const lang_t *l, mp_w *spec)
+{
+	const msgpack_object *src = mp_get(c->m, "source"), *f = mp_get(c->m, "files");
+	const char *p;
+	size_t n;
+	const conf_t *g = G_conf;
+	char field[40];
+	if (!src == !f)
+		return s_bad(c, "source", "give exactly one of source and files"), -1;
+	if (src) {
+		if (!mp_as_bin(src, &p, &n))
+			return s_bad(c, "source", "must be bin"), -1;
+		if (n > g->max_source)
+			return s_too_large(c, "source", g->max_source), -1;
+		mp_w_array(spec, 1);
+		mp_w_array(spec, 2);
+		mp_w_str(spec, l->source);
+		mp_w_bin(spec, p, n);
+		return 0;
+	}
+	if (f->type != MSGPACK_OBJECT_ARRAY)
+		return s_bad(c, "files", "must be an array"), -1;
+	uint32_t cnt = f->via.array.size;
+	if (cnt == 0)
+		return s_bad(c, "files", "must not be empty"), -1;
+	if (cnt > g->max_files)
+		return s_too_large(c, "files", g->max_files), -1;
+	uint64_t total = 0;
+	bool entry = false;
+	const msgpack_object_str *names[1024];
+	mp_w_array(spec, cnt);
+	for (uint32_t i = 0; i < cnt; i++) {
+		const msgpack_object *e = &f->via.array.ptr[i];
+		const msgpack_object *nm = e->type == MSGPACK_OBJECT_MAP ? mp_get(e, "name") : NULL;
+		const msgpack_object *ct = e->type == MSGPACK_OBJECT_MAP ? mp_get(e, "content") : NULL;
+		const char *np;
+		size_t nn;
+		snprintf(field, sizeof field, "files.%u.name", i);
+		if (!nm || !mp_as_str(nm, &np, &nn) || !s_name_ok(np, nn))
+			return s_bad(c, field, "a relative path of [A-Za-z0-9._+-] components, "
+				     "not starting with '.' or '-'"), -1;
+		snprintf(field, sizeof field, "files.%u.content", i);
+		if (!ct || !mp_as_bin(ct, &p, &n))
+			return s_bad(c, field, "must be bin"), -1;
+		if (n > g->max_source)
+			return s_too_large(c, field, g->max_source), -1;
+		if ((total += n) > g->max_files_total)
+			return s_too_large(c, "files", g->max_files_total), -1;
+		names[i] = &nm->via.str;
+		for (uint32_t j = 0; j < i; j++)
+			if (s_names_clash(names[j], names[i])) {
+				snprintf(field, sizeof field, "files.%u.name", i);
+				return s_bad(c, field, "duplicates another file or its directory"), -1;
+			}
+		entry |= nn == strlen(l->source) && !memcmp(np, l->source, nn);
+		mp_w_array(spec, 2);
+		mp_w_strn(spec, np, nn);
+		mp_w_bin(spec, p, n);
+	}
+	if (!entry) {
+		snprintf(field, sizeof field, "must include %s", l->source);
+		return s_bad(c, "files", field), -1;
+	}
+	return 0;
+}
+
+static int s_stdin_args(const ctx_t *c, mp_w *spec)
+{
+	const msgpack_object *in = mp_get(c->m, "stdin"), *a = mp_get(c->m, "args");
+	const char *p = "";
+	size_t n = 0;
+	if (in && !mp_as_bin(in, &p, &n))
+		return s_bad(c, "stdin", "must be bin"), -1;
+	if (n > G_conf->max_stdin)
+		return s_too_large(c, "stdin", G_conf->max_stdin), -1;
+	mp_w_kbin(spec, "stdin", p, n);
+	mp_w_str(spec, "args");
+	if (!a) {
+		mp_w_array(spec, 0);
+		return 0;
+	}
+	if (a->type != MSGPACK_OBJECT_ARRAY)
+		return s_bad(c, "args", "must be an array of strings"), -1;
+	if (a->via.array.size > G_conf->max_args)
+		return s_too_large(c, "args", G_conf->max_args), -1;
+	mp_w_array(spec, a->via.array.size);
+	for (uint32_t i = 0; i < a->via.array.size; i++) {
+		char field[24];
+		snprintf(field, sizeof field, "args.%u", i);
+		if (!mp_as_str(&a->via.array.ptr[i], &p, &n))
+			return s_bad(c, field, "must be a string"), -1;
+		if (n > 4096)
+			return s_too_large(c, field, 4096), -1;
+		mp_w_strn(spec, p, n);
+	}
+	return 0;
+}
+
+/* limits: the client's values (0 if absent) and the effective ones. */
+static int s_limits(const ctx_t *c, const lang_t *l, limits_t asked, limits_t eff)
+{
+	const msgpack_object *m = mp_get(c->m, "limits");
+	char field[40];
+	memset(asked, 0, sizeof(limits_t));
+	if (m && m->type != MSGPACK_OBJECT_MAP)
+		return s_bad(c, "limits", "must be a map"), -1;
+	for (uint32_t i = 0; m && i < m->via.map.size; i++) {
+		const msgpack_object_kv *kv = &m->via.map.ptr[i];
+		char k[24];
+		if (!mp_str_copy(&kv->key, k, sizeof k) || limit_index(k) < 0 ||
+		    strchr(k, '-')) {
+			snprintf(field, sizeof field, "limits.%.20s", k);
+			return s_bad(c, "limits", "unknown limit"), -1;
+		}
+		int j = limit_index(k);
+		snprintf(field, sizeof field, "limits.%s", k);
+		if (kv->val.type == MSGPACK_OBJECT_NIL)
+			continue;
+		if (!mp_as_uint(&kv->val, &asked[j]) || asked[j] == 0)
+			return s_bad(c, field, "must be a positive integer"), -1;
+		if (asked[j] > G_conf->ceil[j]) {
+			reply_error(c->r, "bad_request", field, &G_conf->ceil[j], NULL,
+				    "%s: %" PRIu64 " is above the ceiling of %" PRIu64,
+				    field, asked[j], G_conf->ceil[j]);
+			return -1;
+		}
+	}
+	for (int j = 0; j < L_COUNT; j++) {
+		eff[j] = asked[j] ? asked[j] : l->has_limits[j] ? l->limits[j] : G_conf->def[j];
+		if (eff[j] > G_conf->ceil[j])
+			eff[j] = G_conf->ceil[j];
+	}
+	return 0;
+}
+
+static const lang_t *s_lang(const ctx_t *c)
+{
+	char id[40];
+	const msgpack_object *o = mp_get(c->m, "lang");
+	if (!o)
+		return s_bad(c, "lang", "is required"), NULL;
+	if (!mp_str_copy(o, id, sizeof id))
+		return s_bad(c, "lang", "must be a language id"), NULL;
+	const lang_t *l = conf_lang(G_conf, id);
+	if (!l) {
+		reply_error(c->r, "bad_request", "lang", NULL, NULL,
+			    "lang: unknown language '%s' (see languages)", id);
+		return NULL;
+	}
+	if (!l->available) {
+		reply_error(c->r, "unavailable", "lang", NULL, NULL,
+			    "lang: %s is not available on this host: %s", id, l->reason);
+		return NULL;
+	}
+	return l;
+}
+
+typedef struct run_opts {
+	bool wait;
+	uint64_t wait_ms;
+	char idem[65], label[129], as_user[257];
+} run_opts;
+
+static int s_run_opts(const ctx_t *c, run_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	if (s_opt_bool(c, "wait", &o->wait) < 0 ||
+	    s_opt_uint(c, "wait_ms", 1, WAIT_MS_MAX, &o->wait_ms) < 0 ||
+	    s_opt_str(c, "idem", 1, 64, o->idem) < 0 ||
+	    s_opt_str(c, "label", 0, 128, o->label) < 0 ||
+	    s_opt_str(c, "as_user", 1, 256, o->as_user) < 0)
+		return -1;
+	if (*o->as_user && !c->r->admin) {
+		reply_error(c->r, "unauthorized", "as_user", NULL, NULL,
+			    "as_user: only admins may submit for another user");
+		return -1;
+	}
+	if (*o->as_user && !s_user_name_ok(o->as_user))
+		return s_bad(c, "as_user", "not a user name"), -1;
+	return 0;
+}
+
+static int s_queue_room(const ctx_t *c, const char *user, bool wait)
+{
+	const char *scope = NULL;
+	if (queue_length() >= G_conf->queue_capacity)
+		scope = "global";
+	else if (queue_user_length(user) >= G_conf->queue_per_user)
+		scope = "user";
+	else if (wait && waits_of(c->r) >= G_conf->max_waits)
+		scope = "waits";
+	if (!scope)
+		return 0;
+	reply_error(c->r, "queue_full", NULL, NULL, scope,
+		    "the queue is full (%s); try again later", scope);
+	return -1;
+}
+
+static void s_reply_run(const req_t *r, uint64_t id, bool dup, const run_opts *o)
+{
+	int state;
+	if (o->wait && store_job_state(id, &state, NULL, 0, NULL) == 0 &&
+	    !S_TERMINAL(state)) {
+		int64_t dl = o->wait_ms ? now_ms() + (int64_t)o->wait_ms : 0;
+		wait_add(r, id, dl, JW_OUTPUT, dup);
+		return;
+	}
+	ops_reply_job(r, id, o->wait ? JW_OUTPUT : 0, dup);
+}
+
+static void s_run(const ctx_t *c)
+{
+	run_opts o;
+	limits_t asked, eff;
+	const lang_t *l = s_lang(c);
+	if (!l || s_run_opts(c, &o))
+		return;
+	if (G_draining) {
+		reply_error(c->r, "unavailable", NULL, NULL, NULL, "draining");
+		return;
+	}
+	const char *user = *o.as_user ? o.as_user : c->r->user;
+	mp_w spec;
+	mp_w_init(&spec);
+	mp_w_map(&spec, 7);
+	mp_w_str(&spec, "files");
+	if (s_files(c, l, &spec) || s_stdin_args(c, &spec) || s_limits(c, l, asked, eff))
+		return mp_w_free(&spec);
+	mp_w_kstr(&spec, "lang", l->id);
+	mp_w_kstr(&spec, "label", o.label);
+	mp_w_kstr(&spec, "as_user", o.as_user);
+	mp_w_str(&spec, "limits");
+	mp_w_array(&spec, L_COUNT);
+	for (int j = 0; j < L_COUNT; j++)
+		mp_w_uint(&spec, asked[j]);
+	uint64_t id;
+	bool same = true;
+	int r = -1;
+	if (mp_w_ok(&spec) && !s_queue_room(c, user, o.wait) && store_begin() == 0)
+		r = store_insert("run", user, *o.as_user ? c->r->user : NULL, l->id,
+				 *o.label ? o.label : NULL, *o.idem ? o.idem : NULL,
+				 eff, spec.buf, spec.len, &id, &same);
+	else if (!mp_w_ok(&spec))
+		reply_error(c->r, "internal", NULL, NULL, NULL, "out of memory");
+	else
+		return mp_w_free(&spec);	/* queue_full was replied */
+	mp_w_free(&spec);
+	if (r < 0)
+		return reply_error(c->r, "unavailable", NULL, NULL, NULL,
+				   "the store cannot be written");
+	if (r == 1 && !same)
+		return reply_error(c->r, "conflict", "idem", NULL, NULL,
+				   "idem: this key was used with a different request");
+	if (r == 0) {
+		queue_add(id, user);
+		job_state_changed(id);
+	}
+	s_reply_run(c->r, id, r == 1, &o);
+}
+
+/* ---- get, cancel ---- */
+
+/* The job id of a get/cancel, owned by the caller (or an admin). */
+static int s_job_id(const ctx_t *c, uint64_t *id, int *state)
+{
+	char owner[NAME_MAX_LEN + 1];
+	int r = s_opt_uint(c, "id", 1, MAX_INT53, id);
+	if (r == 0)
+		s_bad(c, "id", "is required");
+	if (r <= 0)
+		return -1;
+	if (store_job_state(*id, state, owner, sizeof owner, NULL) ||
+	    (!c->r->admin && strcmp(owner, c->r->user))) {
+		reply_error(c->r, "not_found", "id", NULL, NULL,
+			    "job %" PRIu64 " not found", *id);
+		return -1;
+	}
+	return 0;
+}
+
+static void s_get(const ctx_t *c)
+{
+	uint64_t id, wait_ms = 0;
+	int state;
+	bool wait = false, output = true, source = false;
+	if (s_opt_bool(c, "wait", &wait) < 0 || s_opt_bool(c, "output", &output) < 0 ||
+	    s_opt_bool(c, "source", &source) < 0 ||
+	    s_opt_uint(c, "wait_ms", 1, WAIT_MS_MAX, &wait_ms) < 0 ||
+	    s_job_id(c, &id, &state))
+		return;
+	int flags = (output ? JW_OUTPUT : 0) | (source ? JW_SOURCE : 0);
+	if (wait && !S_TERMINAL(state)) {
+		if (waits_of(c->r) >= G_conf->max_waits)
+			return reply_error(c->r, "queue_full", NULL, NULL, "waits",
+					   "too many waits on this connection");
+		wait_add(c->r, id, wait_ms ? now_ms() + (int64_t)wait_ms : 0, flags, false);
+		return;
+	}
+	ops_reply_job(c->r, id, flags, false);
+}
+
+static void s_cancel(const ctx_t *c)
+{
+	uint64_t id;
+	int state;
+	char owner[NAME_MAX_LEN + 1];
+	if (s_job_id(c, &id, &state))
+		return;
+	bool did = false;
+	if (!S_TERMINAL(state)) {
+		if (store_begin() || !store_set_state(id, S_CANCELLED, false))
+			return reply_error(c->r, "unavailable", NULL, NULL, NULL,
+					   "the store cannot be written");
+		store_job_state(id, &state, owner, sizeof owner, NULL);
+		job_state_changed(id);
+		if (!queue_remove(id, owner))
+			box_kill(id);
+		did = true;
+	}
+	reply_t rp;
+	reply_start(&rp, c->r, true);
+	mp_w_kbool(&rp.w, "cancelled", did);
+	mp_w_str(&rp.w, "job");
+	rp.n += 2;
+	if (store_write_job(&rp.w, id, 0, G_conf))
+		return mp_w_free(&rp.w), reply_error(c->r, "internal", NULL, NULL, NULL,
+						     "cannot read job");
+	reply_send(c->r, &rp);
+}
+
+/* ---- list ---- */
+
+static uint64_t s_fnv(uint64_t h, const char *s)
+{
+	for (s = s ? s : "\x01"; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (h ^ 0xff) * 0x100000001b3ull;
+}
+
+static int s_list_states(const ctx_t *c, list_q *q)
+{
+	const msgpack_object *o = mp_get(c->m, "state");
+	char s[16];
+	if (!o)
+		return 0;
+	const msgpack_object *v = o;
+	uint32_t n = 1;
+	if (o->type == MSGPACK_OBJECT_ARRAY)
+		v = o->via.array.ptr, n = o->via.array.size;
+	if (n == 0 || n > 6)
+		return s_bad(c, "state", "give 1 to 6 states"), -1;
+	for (uint32_t i = 0; i < n; i++) {
+		int st = mp_str_copy(&v[i], s, sizeof s) ? state_parse(s) : -1;
+		if (st < 0)
+			return s_bad(c, "state", "unknown state"), -1;
+		q->states[q->nstates++] = st;
+	}
+	return 0;
+}
+
+static void s_list(const ctx_t *c)
+{
+	list_q q = { .limit = 20 };
+	char user[257] = "", kind[17], lang[33], label[129], cursor[257];
+	uint64_t limit = 20;
+	int ku, kk, kl, kb, kc;
+	if ((ku = s_opt_str(c, "user", 1, 256, user)) < 0 ||
+	    (kk = s_opt_str(c, "kind", 1, 16, kind)) < 0 ||
+	    (kl = s_opt_str(c, "lang", 1, 32, lang)) < 0 ||
+	    (kb = s_opt_str(c, "label", 0, 128, label)) < 0 ||
+	    (kc = s_opt_str(c, "cursor", 1, 256, cursor)) < 0 ||
+	    s_opt_uint(c, "limit", 1, 100, &limit) < 0 || s_list_states(c, &q))
+		return;
+	if (ku && strcmp(user, c->r->user) && !c->r->admin)
+		return reply_error(c->r, "unauthorized", "user", NULL, NULL,
+				   "user: only admins may list another user's jobs");
+	q.user = ku ? user : c->r->admin ? NULL : c->r->user;
+	q.kind = kk ? kind : NULL, q.lang = kl ? lang : NULL;
+	q.label = kb ? label : NULL, q.limit = (unsigned)limit;
+	uint64_t h = s_fnv(s_fnv(s_fnv(s_fnv(0xcbf29ce484222325ull, q.user), q.kind),
+				 q.lang), q.label);
+	for (int i = 0; i < q.nstates; i++)
+		h = (h ^ (uint64_t)q.states[i]) * 0x100000001b3ull;
+	if (kc) {
+		unsigned long long before, hh;
+		int end = 0;
+		if (sscanf(cursor, "b%llu.%llx%n", &before, &hh, &end) != 2 ||
+		    cursor[end] || hh != h || before == 0)
+			return s_bad(c, "cursor", "not a cursor of this listing "
+				     "(filters must be the same as for the first page)");
+		q.before = before;
+	}
+	reply_t rp;
+	reply_start(&rp, c->r, true);
+	mp_w_str(&rp.w, "jobs");
+	rp.n++;
+	uint64_t last;
+	bool more;
+	if (store_list(&rp.w, &q, &last, &more, G_conf) < 0)
+		return mp_w_free(&rp.w), reply_error(c->r, "internal", NULL, NULL,
+						     NULL, "cannot list");
+	if (more) {
+		char next[64];
+		snprintf(next, sizeof next, "b%" PRIu64 ".%" PRIx64, last, h);
+		mp_w_kstr(&rp.w, "next", next);
+		rp.n++;
+	}
+	reply_send(c->r, &rp);
+}
+
+/* ---- languages, health ---- */
+
+static void s_lang_limits(mp_w *w, const bool *has, const limits_t l)
+{
+	uint32_t n = 0;
+	for (int i = 0; i < L_COUNT; i++)
+		n += has[i];
+	mp_w_map(w, n);
+	for (int i = 0; i < L_COUNT; i++)
+		if (has[i])
+			mp_w_kuint(w, limit_names[i], l[i]);
+}
+
+static void s_language(mp_w *w, const lang_t *l)
+{
+	size_t m = mp_w_map_begin(w);
+	uint32_t n = 6;
+	bool any = false;
+	mp_w_kstr(w, "id", l->id);
+	mp_w_kstr(w, "name", l->name);
+	if (*l->version)
+		mp_w_kstr(w, "version", l->version), n++;
+	mp_w_kbool(w, "available", l->available);
+	if (!l->available)
+		mp_w_kstr(w, "reason", l->reason), n++;
+	mp_w_kstr(w, "source", l->source);
+	mp_w_str(w, "extensions");
+	char e[sizeof l->exts], *save, *t;
+	strcpy(e, l->exts);
+	size_t am = mp_w_array_begin(w);
+	uint32_t k = 0;
+	for (t = strtok_r(e, " ", &save); t; t = strtok_r(NULL, " ", &save), k++)
+		mp_w_str(w, t);
+	mp_w_array_end(w, am, k);
+	mp_w_kbool(w, "compiled", *l->compile != 0);
+	for (int i = 0; i < L_COUNT; i++)
+		any |= l->has_limits[i];
+	if (any) {
+		mp_w_str(w, "limits");
+		s_lang_limits(w, l->has_limits, l->limits);
+		n++;
+	}
+	mp_w_map_end(w, m, n);
+}
+
+static void s_languages(const ctx_t *c)
+{
+	reply_t rp;
+	reply_start(&rp, c->r, true);
+	mp_w_str(&rp.w, "languages");
+	mp_w_array(&rp.w, (uint32_t)G_conf->nlangs);
+	for (size_t i = 0; i < G_conf->nlangs; i++)
+		s_language(&rp.w, &G_conf->langs[i]);
+	rp.n++;
+	reply_send(c->r, &rp);
+}
+
+static void s_limits_map(mp_w *w, const char *k, const limits_t l)
+{
+	mp_w_str(w, k);
+	mp_w_map(w, L_COUNT);
+	for (int i = 0; i < L_COUNT; i++)
+		mp_w_kuint(w, limit_names[i], l[i]);
+}
+
+static void s_health(const ctx_t *c)
+{
+	const conf_t *g = G_conf;
+	reply_t rp;
+	mp_w *w = &rp.w;
+	int64_t now = now_ms();
+	reply_start(&rp, c->r, true);
+	mp_w_kstr(w, "version", JBD_VERSION);
+	mp_w_kuint(w, "uptime_ms", (uint64_t)(now - G_started_at));
+	mp_w_kuint(w, "started_at", (uint64_t)G_started_at);
+	mp_w_kbool(w, "draining", G_draining);
+	mp_w_kuint(w, "cgroup", (uint64_t)G_cgroup);
+	mp_w_str(w, "boxes");
+	mp_w_map(w, 3);
+	mp_w_kuint(w, "total", (uint64_t)box_total());
+	mp_w_kuint(w, "busy", (uint64_t)(box_total() - box_free_count()));
+	mp_w_kuint(w, "free", (uint64_t)box_free_count());
+	mp_w_str(w, "queue");
+	mp_w_map(w, 4);
+	mp_w_kuint(w, "length", queue_length());
+	mp_w_kuint(w, "capacity", g->queue_capacity);
+	mp_w_kuint(w, "per_user", g->queue_per_user);
+	mp_w_kuint(w, "running", running_count());
+	mp_w_kstr(w, "user", c->r->user);
+	mp_w_kbool(w, "admin", c->r->admin);
+	mp_w_str(w, "limits");
+	mp_w_map(w, 8);
+	mp_w_kuint(w, "max_request", g->max_request);
+	mp_w_kuint(w, "max_source", g->max_source);
+	mp_w_kuint(w, "max_files", g->max_files);
+	mp_w_kuint(w, "max_files_total", g->max_files_total);
+	mp_w_kuint(w, "max_stdin", g->max_stdin);
+	mp_w_kuint(w, "max_args", g->max_args);
+	s_limits_map(w, "defaults", g->def);
+	s_limits_map(w, "ceilings", g->ceil);
+	rp.n += 10;
+	reply_send(c->r, &rp);
+}
+
+/* ---- dispatch ---- */
+
+void ops_reply_job(const req_t *r, uint64_t id, int flags, bool dup)
+{
+	reply_t rp;
+	reply_start(&rp, r, true);
+	if (dup)
+		mp_w_kbool(&rp.w, "dup", true), rp.n++;
+	mp_w_str(&rp.w, "job");
+	rp.n++;
+	if (store_write_job(&rp.w, id, flags, G_conf)) {
+		mp_w_free(&rp.w);
+		reply_error(r, "internal", NULL, NULL, NULL, "cannot read job %" PRIu64, id);
+		return;
+	}
+	reply_send(r, &rp);
+}
+
+void ops_handle(const req_t *r, const void *body, size_t len)
+{
+	static const struct { const char *op; void (*fn)(const ctx_t *); } ops[] = {
+		{ "run", s_run }, { "get", s_get }, { "cancel", s_cancel },
+		{ "list", s_list }, { "languages", s_languages }, { "health", s_health },
+	};
+	req_t rr = *r;
+	ctx_t c = { .r = &rr };
+	mp_doc d;
+	char err[160], op[32];
+	uint64_t v = 1;
+	if (mp_parse(&d, body, len, true, err, sizeof err))
+		return reply_error(r, "bad_request", NULL, NULL, NULL, "%s", err);
+	c.m = d.root;
+	const msgpack_object *rid = mp_get(c.m, "rid");
+	const char *p;
+	size_t n;
+	if (rid && !(mp_as_str(rid, &p, &n) && n <= 64) &&
+	    !(mp_as_uint(rid, &v) && v <= MAX_INT53)) {
+		reply_error(r, "bad_request", "rid", NULL, NULL,
+			    "rid: a string of at most 64 bytes or an integer below 2^53");
+		return mp_doc_free(&d);
+	}
+	if (rid) {
+		mp_w w;
+		mp_w_init(&w);
+		mp_w_object(&w, rid);
+		if (mp_w_ok(&w) && w.len <= sizeof rr.rid)
+			memcpy(rr.rid, w.buf, w.len), rr.ridlen = w.len;
+		mp_w_free(&w);
+	}
+	v = 1;
+	const msgpack_object *vo = mp_get(c.m, "v");
+	if (vo && !mp_as_uint(vo, &v))
+		s_bad(&c, "v", "must be an unsigned integer");
+	else if (v > PROTO_V)
+		reply_error(r, "version_mismatch", "v", NULL, NULL,
+			    "this daemon speaks protocol version %d", PROTO_V);
+	else if (!mp_str_copy(mp_get(c.m, "op"), op, sizeof op))
+		s_bad(&c, "op", "is required and must be a string");
+	else {
+		size_t i;
+		for (i = 0; i < sizeof ops / sizeof *ops; i++)
+			if (!strcmp(op, ops[i].op)) {
+				ops[i].fn(&c);
+				break;
+			}
+		if (i == sizeof ops / sizeof *ops)
+			reply_error(r, "bad_request", "op", NULL, NULL,
+				    "op: unknown operation '%s'", op);
+	}
+	mp_doc_free(&d);
+}

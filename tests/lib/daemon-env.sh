@@ -1,0 +1,79 @@
+# daemon-env.sh: sourced by tests that talk to a real judgeboxd. On top of
+# helper-env.sh (a setuid helper in a temporary prefix, the users jbtest and
+# jbother), builds judgeboxd and judgebox there and runs the daemon as
+# jbtest, the way packaging runs it as `judgebox`:
+#   $JB/etc/judgeboxd.conf   its config (jd_conf adds lines)
+#   $JB/state                its state directory (SQLite store, box files)
+#   $JB/run                  the ipc sockets: group jbtest-users, mode 2750,
+#                            like /run/judgebox (jbother is a member)
+# Exports JUDGEBOX_ENDPOINT, JUDGEBOX_EVENTS; sets JUDGEBOX (the CLI) and
+# JUDGEBOXD; defines jd_start, jd_stop, jd_kill9, jd_log, as_other.
+. "$(dirname "${BASH_SOURCE[0]}")/helper-env.sh"
+
+getent group jbtest-users >/dev/null || groupadd -f jbtest-users
+id -nG jbother | grep -qw jbtest-users || usermod -aG jbtest-users jbother
+
+make -s -C "$TOP" O="$JB/build" HELPER_CONF="$JB/etc/helper.conf" controller >/dev/null \
+	|| { echo "Bail out! cannot build judgeboxd"; exit 1; }
+JUDGEBOXD=$JB/build/judgeboxd
+JUDGEBOX=$JB/build/judgebox
+mkdir -p "$JB/state" "$JB/run"
+chown jbtest:jbtest-ctl "$JB/state"
+chmod 700 "$JB/state"
+chown jbtest:jbtest-users "$JB/run"
+chmod 2750 "$JB/run"
+export JUDGEBOX_ENDPOINT="ipc://$JB/run/requests.sock"
+export JUDGEBOX_EVENTS="ipc://$JB/run/events.sock"
+JD_LANGS=${JD_LANGS:-$TOP/policies/languages.d}
+
+# jd_conf [extra lines]: (re)write the daemon's config.
+jd_conf() {
+	cat > "$JB/etc/judgeboxd.conf" <<CONF
+state_dir = $JB/state
+helper = $HELPER
+helper_conf = $JB/etc/helper.conf
+languages_dir = $JD_LANGS
+endpoint = $JUDGEBOX_ENDPOINT
+events = $JUDGEBOX_EVENTS
+boxes = 2
+admins = root
+CONF
+	[ $# -gt 0 ] && printf '%s\n' "$@" >> "$JB/etc/judgeboxd.conf"
+	chmod 644 "$JB/etc/judgeboxd.conf"
+}
+jd_conf
+
+JD_PID=
+# jd_start: start the daemon and wait until it answers health (30 s).
+jd_start() {
+	setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- \
+		"$JUDGEBOXD" -c "$JB/etc/judgeboxd.conf" 2>>"$JB/judgeboxd.log" &
+	JD_PID=$!
+	for _ in $(seq 300); do
+		/usr/bin/python3 "$TOP/tests/lib/jbping.py" 2>/dev/null && return 0
+		kill -0 "$JD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# judgeboxd did not start:"; sed 's/^/#   /' "$JB/judgeboxd.log"
+	return 1
+}
+# jd_stop: SIGTERM (a graceful drain) and wait for the exit; its status.
+jd_stop() {
+	[ -n "$JD_PID" ] || return 0
+	kill -TERM "$JD_PID" 2>/dev/null
+	wait "$JD_PID"; local r=$?
+	JD_PID=
+	return $r
+}
+# jd_kill9: the crash case.
+jd_kill9() {
+	[ -n "$JD_PID" ] || return 0
+	kill -KILL "$JD_PID" 2>/dev/null
+	wait "$JD_PID" 2>/dev/null
+	JD_PID=
+}
+jd_log() { sed 's/^/# judgeboxd: /' "$JB/judgeboxd.log"; }
+# as_other CMD...: run a client as jbother (not an admin, not root).
+as_other() { setpriv --reuid=jbother --regid=jbother --init-groups -- "$@"; }
+
+trap 'jd_kill9; jb_cleanup' EXIT
