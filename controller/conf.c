@@ -141,6 +141,10 @@ static int s_conf_key(conf_t *c, const char *k, const char *v)
 		{ "events", c->events, sizeof c->events },
 		{ "admins", c->admins, sizeof c->admins },
 		{ "log", c->log, sizeof c->log },
+		{ "tcp_endpoint", c->tcp_endpoint, sizeof c->tcp_endpoint },
+		{ "tcp_events", c->tcp_events, sizeof c->tcp_events },
+		{ "server_key", c->server_key, sizeof c->server_key },
+		{ "clients_dir", c->clients_dir, sizeof c->clients_dir },
 	};
 	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
 		if (!strcmp(k, s[i].name))
@@ -176,6 +180,8 @@ static void s_defaults(conf_t *c)
 	strcpy(c->events, "ipc:///run/judgebox/events.sock");
 	strcpy(c->admins, "root");
 	strcpy(c->log, "stderr");
+	strcpy(c->server_key, SYSCONFDIR "/judgebox/server.key_secret");
+	strcpy(c->clients_dir, SYSCONFDIR "/judgebox/clients");
 	c->queue_capacity = 10000;
 	c->queue_per_user = 1000;
 	c->max_waits = 1024;
@@ -264,6 +270,18 @@ int conf_load(conf_t *c, const char *path)
 	if (f)
 		fclose(f);
 	s_helper_limits(c);
+	if (!*c->tcp_endpoint != !*c->tcp_events ||
+	    (*c->tcp_endpoint && (strncmp(c->tcp_endpoint, "tcp://", 6) ||
+				  strncmp(c->tcp_events, "tcp://", 6)))) {
+		jlog(LOG_ERR, "%s: tcp_endpoint and tcp_events go together, "
+		     "both tcp://ADDR:PORT", path);
+		return -1;
+	}
+	if (strncmp(c->endpoint, "ipc://", 6) || strncmp(c->events, "ipc://", 6)) {
+		jlog(LOG_ERR, "%s: endpoint and events must be ipc:// (TCP is "
+		     "tcp_endpoint and tcp_events, with CURVE)", path);
+		return -1;
+	}
 	if (c->boxes == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		c->boxes = n > 0 ? (unsigned)n : 1;
@@ -354,27 +372,29 @@ static int s_lang_key(lang_t *l, const char *k, const char *v)
 	return -2;
 }
 
-/* Run the version command on the host: its first non-empty output line. */
-static void s_probe_version(lang_t *l)
+/* Start the version command on the host; its first non-empty output line
+ * is read by s_probe_finish. All probes run at once: start-up waits for the
+ * slowest toolchain (a JVM), not for the sum of them. */
+static FILE *s_probe_start(const lang_t *l)
 {
 	if (!*l->version_cmd || !l->available)
-		return;
+		return NULL;
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "exec %s 2>&1 </dev/null", l->version_cmd);
-	FILE *p = popen(cmd, "r");
+	return popen(cmd, "r");
+}
+
+static void s_probe_finish(lang_t *l, FILE *p)
+{
+	char line[256];
 	if (!p)
 		return;
-	char line[256];
 	while (fgets(line, sizeof line, p)) {
 		char *k, *v;
-		if (s_split(line, &k, &v)) {
+		if (!*l->version && s_split(line, &k, &v))
 			snprintf(l->version, sizeof l->version, "%s%s%s", k,
 				 v ? "=" : "", v ? v : "");
-			break;
-		}
 	}
-	while (fgets(line, sizeof line, p))
-		;
 	pclose(p);
 }
 
@@ -409,7 +429,6 @@ static int s_lang_load(conf_t *c, const char *dir, const char *file)
 	}
 	if (!*l->policy)
 		strcpy(l->policy, "default");
-	s_probe_version(l);
 	c->nlangs++;
 	return 0;
 }
@@ -443,6 +462,12 @@ int conf_load_languages(conf_t *c)
 		free(ents[i]);
 	}
 	free(ents);
+	FILE **probes = calloc(c->nlangs + 1, sizeof *probes);
+	for (size_t i = 0; probes && i < c->nlangs; i++)
+		probes[i] = s_probe_start(&c->langs[i]);
+	for (size_t i = 0; probes && i < c->nlangs; i++)
+		s_probe_finish(&c->langs[i], probes[i]);
+	free(probes);
 	return r;
 }
 

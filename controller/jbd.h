@@ -42,6 +42,8 @@ typedef struct conf {
 	char state_dir[512], helper[512], helper_conf[512], languages_dir[512];
 	char box_root[512];		/* from helper.conf */
 	char endpoint[256], events[256], admins[512], log[16];
+	char tcp_endpoint[256], tcp_events[256];	/* empty: no TCP */
+	char server_key[512], clients_dir[512];	/* CURVE (curve.c) */
 	unsigned boxes, first_box;
 	uint64_t queue_capacity, queue_per_user, max_waits, max_attempts;
 	uint64_t history_days, drain_ms, cache_entries;
@@ -162,5 +164,14 @@ void box_ready(int fd);
 void job_state_changed(uint64_t id);
 void job_left(uint64_t id, const char *user, bool requeued);
 void box_freed(void);
+
+/* curve.c: the TCP transport's CURVE keys and ZAP handler. */
+int curve_init(void *ctx, const conf_t *c);
+int curve_reload(const conf_t *c);
+int curve_server(void *sock);
+void *curve_zap_socket(void);
+void curve_zap_handle(void);
+bool curve_user_known(const char *name);
+void curve_close(void);
 
 #endif

@@ -79,7 +79,7 @@ typedef struct msg {
 } msg_t;
 
 static msg_t *s_out, **s_out_tail = &s_out;
-static void *s_router, *s_pub;
+static void *s_router, *s_pub, *s_trouter, *s_tpub;	/* ipc; tcp */
 
 static void s_out_push(msg_t *m)
 {
@@ -90,10 +90,11 @@ static void s_out_push(msg_t *m)
 
 static void s_send_reply(const req_t *r, const char *body, size_t len)
 {
-	zmq_send(s_router, r->id, r->idlen, ZMQ_SNDMORE);
+	void *s = r->tcp ? s_trouter : s_router;
+	zmq_send(s, r->id, r->idlen, ZMQ_SNDMORE);
 	for (int i = 0; i < r->nenv; i++)
-		zmq_send(s_router, r->env[i], r->envlen[i], ZMQ_SNDMORE);
-	zmq_send(s_router, body, len, 0);
+		zmq_send(s, r->env[i], r->envlen[i], ZMQ_SNDMORE);
+	zmq_send(s, body, len, 0);
 }
 
 void reply_start(reply_t *rp, const req_t *r, bool ok)
@@ -398,8 +399,20 @@ admin:
 	return 0;
 }
 
+/* The user behind a CURVE connection: the name our ZAP handler gave. */
+static int s_identify_tcp(zmq_msg_t *m, req_t *r)
+{
+	const char *u = zmq_msg_gets(m, "User-Id");
+	r->tcp = true;
+	if (!u || strlen(u) > NAME_MAX_LEN)
+		return -1;
+	strcpy(r->user, u);
+	r->admin = conf_is_admin(G_conf, r->user);
+	return 0;
+}
+
 /* Read one multipart message: [id][envelope...][body]. */
-static void s_request(void)
+static void s_request(void *sock)
 {
 	req_t r;
 	zmq_msg_t m;
@@ -410,7 +423,7 @@ static void s_request(void)
 	zmq_msg_t body;
 	zmq_msg_init(&body);
 	while (more) {
-		if (zmq_msg_recv(&m, s_router, 0) < 0)
+		if (zmq_msg_recv(&m, sock, 0) < 0)
 			break;
 		more = zmq_msg_more(&m);
 		size_t n = zmq_msg_size(&m);
@@ -433,9 +446,14 @@ static void s_request(void)
 		zmq_msg_close(&body);
 		return;
 	}
-	if (s_identify(&body, &r))
+	int who = sock == s_trouter ? s_identify_tcp(&body, &r) : s_identify(&body, &r);
+	if (who)
 		snprintf(r.user, sizeof r.user, "unknown");
-	if (bad_env) {
+	if (r.tcp && (who || !curve_user_known(r.user))) {
+		r.admin = false;
+		reply_error(&r, "unauthorized", NULL, NULL, NULL,
+			    "this client's key is no longer authorised");
+	} else if (bad_env) {
 		r.nenv = 1, r.envlen[0] = 0;
 		reply_error(&r, "bad_request", NULL, NULL, NULL,
 			    "envelope: at most 4 frames of 255 bytes");
@@ -464,6 +482,10 @@ static void s_flush(bool committed)
 		} else if (m->event) {
 			zmq_send(s_pub, m->topic, strlen(m->topic), ZMQ_SNDMORE);
 			zmq_send(s_pub, m->body, m->len, 0);
+			if (s_tpub) {
+				zmq_send(s_tpub, m->topic, strlen(m->topic), ZMQ_SNDMORE);
+				zmq_send(s_tpub, m->body, m->len, 0);
+			}
 		} else
 			s_send_reply(&m->r, m->body, m->len);
 		uint64_t done = committed ? m->done_id : 0;
@@ -526,9 +548,14 @@ static int s_signalfd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-static void *s_bind(void *ctx, int type, const char *ep)
+static void *s_bind(void *ctx, int type, const char *ep, bool curve)
 {
 	void *s = zmq_socket(ctx, type);
+	if (s && curve && curve_server(s)) {
+		jlog(LOG_ERR, "CURVE on %s: %s", ep, zmq_strerror(errno));
+		zmq_close(s);
+		return NULL;
+	}
 	int64_t max = (int64_t)G_conf->max_request * 2;
 	int zero = 0, hwm = 100000;
 	if (!s)
@@ -564,35 +591,54 @@ static int s_timeout(int64_t drain_end)
 	return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
 }
 
+#define NFIXED 4	/* ipc router, signalfd, tcp router, ZAP */
+
+/* Up to a batch of requests from one router. */
+static void s_requests(void *sock, short revents)
+{
+	for (int k = 0; k < BATCH && (revents & ZMQ_POLLIN); k++) {
+		int ev;
+		size_t sz = sizeof ev;
+		if (zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &sz) || !(ev & ZMQ_POLLIN))
+			break;
+		s_request(sock);
+	}
+}
+
 static int s_loop(int sfd)
 {
 	int64_t drain_end = 0, expire_at = 0;
 	for (;;) {
-		zmq_pollitem_t items[2 + 256];
+		zmq_pollitem_t items[NFIXED + 256];
 		int fds[256];
 		size_t nb = box_pollfds(fds, 256);
 		items[0] = (zmq_pollitem_t){ s_router, 0, ZMQ_POLLIN, 0 };
 		items[1] = (zmq_pollitem_t){ NULL, sfd, ZMQ_POLLIN, 0 };
+		items[2] = (zmq_pollitem_t){ s_trouter, 0, s_trouter ? ZMQ_POLLIN : 0, 0 };
+		items[3] = (zmq_pollitem_t){ curve_zap_socket(), 0,
+					     s_trouter ? ZMQ_POLLIN : 0, 0 };
 		for (size_t i = 0; i < nb; i++)
-			items[2 + i] = (zmq_pollitem_t){ NULL, fds[i], ZMQ_POLLIN, 0 };
+			items[NFIXED + i] = (zmq_pollitem_t){ NULL, fds[i], ZMQ_POLLIN, 0 };
 		if (G_draining && box_free_count() == box_total())
 			return 0;
-		if (zmq_poll(items, 2 + (int)nb, s_timeout(drain_end)) < 0 &&
-		    errno != EINTR)
+		int nitems = s_trouter ? NFIXED : 2;
+		if (nb)
+			nitems = NFIXED + (int)nb;
+		if (zmq_poll(items, nitems, s_timeout(drain_end)) < 0 && errno != EINTR)
 			return jlog(LOG_ERR, "zmq_poll: %s", zmq_strerror(errno)), -1;
-		for (int k = 0; k < BATCH && (items[0].revents & ZMQ_POLLIN); k++) {
-			int ev;
-			size_t sz = sizeof ev;
-			if (zmq_getsockopt(s_router, ZMQ_EVENTS, &ev, &sz) || !(ev & ZMQ_POLLIN))
-				break;
-			s_request();
-		}
+		if (s_trouter && (items[3].revents & ZMQ_POLLIN))
+			curve_zap_handle();
+		s_requests(s_router, items[0].revents);
+		if (s_trouter)
+			s_requests(s_trouter, items[2].revents);
 		for (size_t i = 0; i < nb; i++)
-			if (items[2 + i].revents)
+			if (items[NFIXED + i].revents)
 				box_ready(fds[i]);
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof si) == sizeof si)
-			if (si.ssi_signo != SIGHUP && !G_draining) {
+			if (si.ssi_signo == SIGHUP && s_trouter)
+				curve_reload(G_conf);
+			else if (si.ssi_signo != SIGHUP && !G_draining) {
 				G_draining = true;
 				drain_end = s_mono_ms() + (int64_t)G_conf->drain_ms;
 				jlog(LOG_INFO, "draining (signal %u)", si.ssi_signo);
@@ -652,12 +698,23 @@ int main(int argc, char **argv)
 	store_begin();
 	store_each_active(s_recover_one, NULL);
 	void *ctx = zmq_ctx_new();
-	s_router = s_bind(ctx, ZMQ_ROUTER, conf.endpoint);
-	s_pub = s_bind(ctx, ZMQ_PUB, conf.events);
+	s_router = s_bind(ctx, ZMQ_ROUTER, conf.endpoint, false);
+	s_pub = s_bind(ctx, ZMQ_PUB, conf.events, false);
 	if (!s_router || !s_pub)
 		return 71;
+	if (*conf.tcp_endpoint) {
+		if (curve_init(ctx, &conf))
+			return 71;
+		s_trouter = s_bind(ctx, ZMQ_ROUTER, conf.tcp_endpoint, true);
+		s_tpub = s_bind(ctx, ZMQ_PUB, conf.tcp_events, true);
+		if (!s_trouter || !s_tpub)
+			return 71;
+	}
 	jlog(LOG_INFO, "serving %s and %s with %u boxes, %zu languages",
 	     conf.endpoint, conf.events, conf.boxes, conf.nlangs);
+	if (s_trouter)
+		jlog(LOG_INFO, "serving %s and %s with CURVE", conf.tcp_endpoint,
+		     conf.tcp_events);
 	s_end_turn();
 	int r = s_loop(sfd);
 	s_end_turn();
@@ -667,6 +724,9 @@ int main(int argc, char **argv)
 	store_close();
 	zmq_close(s_router);
 	zmq_close(s_pub);
+	if (s_trouter)
+		zmq_close(s_trouter), zmq_close(s_tpub);
+	curve_close();
 	zmq_ctx_term(ctx);
 	jlog(LOG_INFO, "stopped");
 	conf_free(&conf);

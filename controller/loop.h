@@ -16,6 +16,7 @@ typedef struct req {
 	int nenv;
 	char user[NAME_MAX_LEN + 1];
 	bool admin;
+	bool tcp;			/* came over the CURVE transport */
 	char rid[80];			/* the rid, encoded; ridlen 0 if none */
 	size_t ridlen;
 } req_t;
