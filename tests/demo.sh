@@ -1,75 +1,65 @@
 #!/bin/bash
-# tests/demo.sh [BUILD_DIR]: `make demo` until the controller exists.
+# tests/demo.sh: `make demo`. Starts a local judgeboxd on a temporary state
+# directory (tests/lib/daemon-env.sh: a setuid helper in a temporary prefix,
+# the daemon as the unprivileged user jbtest) and judges the example
+# programs of tests/demo/ through it with the judgebox CLI: well-behaved ones
+# in several languages, then hostile ones, each stopped by the jail. Prints
+# each program's result as a student would see it. Needs root (to install
+# the helper setuid); everything is removed on exit.
 #
-# Installs judgebox-helper setuid into a temporary prefix exactly as the tests
-# do (tests/lib/helper-env.sh), compiles the example programs of tests/demo/
-# into the prefix's program directory (which that config binds into the jail),
-# runs each through the helper as the unprivileged controller stand-in
-# (jbtest), and prints what the helper's result record said, one row each.
-# The prefix, its cgroups and mounts are removed on exit. Needs root.
-#
-# The example programs include tests/progs/hostile.h: they refuse to run as
+# The hostile C examples include tests/progs/hostile.h: they refuse to run as
 # root or outside a fresh pid namespace, so none of them ever runs on the host.
-# BUILD_DIR is accepted for symmetry with the other make targets; the helper
-# is built inside the temporary prefix with its own compiled-in config path.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-
 if [ "$(id -u)" != 0 ]; then
 	echo "demo: needs root (it installs judgebox-helper setuid into a temporary prefix)" >&2
 	exit 1
 fi
+. "$TOP/tests/lib/daemon-env.sh"
+trap 'exit 130' INT TERM HUP   # so the EXIT trap stops the daemon and cleans up
+echo "Starting judgeboxd (state in $JB/state, sockets in $JB/run) ..."
+jd_start || { jd_log; exit 1; }
+jb() { "$JUDGEBOX" -q "$@"; }
 
-. "$TOP/tests/lib/helper-env.sh"
-trap 'exit 130' INT TERM HUP   # so helper-env.sh's EXIT trap cleans up
+# A C example with hostile.h beside it as main.c's include.
+SRC=$JB/demo-src
+mkdir -p "$SRC"
+c_example() {
+	mkdir -p "$SRC/$1"
+	sed 's|"../progs/hostile.h"|"hostile.h"|' "$TOP/tests/demo/$1.c" > "$SRC/$1/main.c"
+	cp "$TOP/tests/progs/hostile.h" "$SRC/$1/"
+	echo "$SRC/$1/main.c $SRC/$1/hostile.h"
+}
 
-# name | helper options | what it shows
-DEMOS=(
-	"hello   ||a job that behaves"
-	"cpuhog  |--cpu-ms=500|a busy loop, 500 ms CPU limit"
-	"memhog  |--memory-kb=65536|unbounded allocation, 64 MiB memory limit"
-	"network ||connects to the host's 127.0.0.1:22"
-	"crash   ||a write through a null pointer"
-	"sleeper |--wall-ms=500|sleeps, 500 ms wall-clock limit"
-	"escape  ||tries to create a user namespace"
-)
+show() {	# show TITLE judgebox-run-args...
+	local title=$1; shift
+	printf '\n=== %s\n$ judgebox run %s\n' "$title" "$(printf '%s ' "$@" | sed "s|$TOP/||g; s|$SRC/||g")"
+	jb run "$@"
+	echo "[judgebox exit status $?]"
+}
 
-for d in "${DEMOS[@]}"; do
-	n=${d%%|*}; n=${n// /}
-	${CC:-cc} -std=gnu11 -O1 -Wall -o "$PROGS/$n" "$TOP/tests/demo/$n.c" ||
-		{ echo "demo: cannot compile tests/demo/$n.c" >&2; exit 1; }
-done
-
-signame() { local s; s=$(kill -l "$1" 2>/dev/null) && echo "SIG$s" || echo "signal $1"; }
-human_kb() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else if (k >= 10240) printf "%.1f MiB\n", k / 1024; else printf "%d KiB\n", k }'; }
-
-row() { printf '%-8s %-13s %-12s %7s %7s %10s  %s\n' "$@"; }
-row program status exit/signal "cpu ms" "wall ms" "peak mem" "first line of output"
-row -------- ------------- ------------ ------- ------- ---------- --------------------
-box=0
-for d in "${DEMOS[@]}"; do
-	IFS='|' read -r n opts what <<<"$d"
-	n=${n// /}
-	# shellcheck disable=SC2086  # opts is one option or none
-	box_run $box $opts -- "$PROGS/$n"
-	st=$(field status)
-	sig=$(field signal); ec=$(field exitcode)
-	if [ -n "$sig" ] && [ "$sig" != 0 ]; then es=$(signame "$sig")
-	elif [ -n "$ec" ]; then es="exit $ec"
-	else es=-; fi
-	line=$(head -n 1 "$OUT/stdout")
-	[ -n "$line" ] || line=$(head -n 1 "$OUT/stderr" | sed 's/^/stderr: /')
-	[ "$st" = internal_error ] && line="helper: $(field message)"
-	[ "$st" = violation ] && line="violation: $(field syscall)($(field args))"
-	[ ${#line} -gt 60 ] && line="${line:0:57}..."
-	row "$n" "${st:-none}" "$es" "$(field cpu_ms)" "$(field wall_ms)" "$(human_kb "$(field memory_kb)")" "$line"
-	box=$(( (box + 1) % 8 ))
-done
 echo
-echo "Each job ran in its own box (0-$((${#DEMOS[@]} - 1))) via: judgebox-helper run BOX [LIMIT] --result-fd=3 -- PROG"
-for d in "${DEMOS[@]}"; do
-	IFS='|' read -r n opts what <<<"$d"
-	printf '  %-8s %-18s %s\n' "${n// /}" "${opts:-(defaults)}" "$what"
-done
-echo "Default limits (test config): $(awk '$1 == "limit" { printf "%s%s=%s", n++ ? ", " : "", $2, $3 }' "$JB/etc/helper.conf")"
+jb languages
+show "Python: reads stdin, prints the sum" "$TOP/tests/demo/hello.py" -l python3 --stdin-text "3 4 5"
+# shellcheck disable=SC2046  # c_example prints two file names
+show "C, a well-behaved job" $(c_example hello)
+show "Java" "$TOP/tests/demo/Main.java"
+show "JavaScript" "$TOP/tests/demo/hello.js"
+show "Go" "$TOP/tests/demo/hello.go"
+show "Rust" "$TOP/tests/demo/hello.rs"
+show "A compile error: the compiler's message, line numbers intact" "$TOP/tests/demo/broken.c"
+# shellcheck disable=SC2046
+{
+show "A busy loop, 500 ms CPU limit" $(c_example cpuhog) --cpu-ms 500
+show "Unbounded allocation, 64 MiB memory limit" $(c_example memhog) --memory-kb 65536
+show "Sleeps forever, 500 ms wall-clock limit" $(c_example sleeper) --wall-ms 500
+show "A write through a null pointer" $(c_example crash)
+show "Tries the host's 127.0.0.1:22" $(c_example network)
+show "Tries to create a user namespace (a container escape's first step)" $(c_example escape)
+}
+echo
+echo "=== The history of this session (judgebox history)"
+jb history --limit 20
+echo
+jd_stop && echo "judgeboxd drained and stopped (exit 0)."
