@@ -119,6 +119,7 @@ $(BENCH_BIN): tests/bench/spawn.c
 
 bench: deps all $(BENCH_BIN)
 	bash tests/bench/helper.sh $(O)
+	bash tests/bench/judgeboxd.sh
 
 install: $(HELPER)
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \

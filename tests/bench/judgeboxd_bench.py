@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+# judgeboxd_bench.py: the measurements of tests/bench/judgeboxd.sh. Runs as
+# the unprivileged test user (the shell drops to it); prints figures only.
+#
+#   throughput N      N one-shot runs of a tiny C program through judgeboxd
+#                     (all submitted at once on one DEALER, wait: true);
+#                     the first run (which compiles) is not counted
+#   direct N HELPER PROG BOX0 BOX1
+#                     the same program N times through judgebox-helper alone,
+#                     driven by a two-worker loop (run + clean per job): what
+#                     the daemon adds on top of its helper
+#   overhead N FILE   Python hello: submit-to-result through judgeboxd vs a
+#                     bare /usr/bin/python3 FILE start, interleaved, medians
+import os, statistics, sys, time
+import msgpack, zmq
+
+TINY = b"int main(void) { return 0; }\n"
+
+
+def dealer():
+    s = zmq.Context.instance().socket(zmq.DEALER)
+    s.setsockopt(zmq.LINGER, 0)
+    s.connect(os.environ["JUDGEBOX_ENDPOINT"])
+    return s
+
+
+def call(s, req, timeout=120000):
+    s.send_multipart([b"", msgpack.packb(req)])
+    if not s.poll(timeout):
+        sys.exit("bench: judgeboxd did not answer")
+    return msgpack.unpackb(s.recv_multipart()[-1])
+
+
+def throughput(n):
+    s = dealer()
+    first = call(s, {"op": "run", "rid": 0, "lang": "c", "source": TINY, "wait": True})
+    assert first["ok"], first
+    t0 = time.monotonic()
+    for i in range(n):
+        s.send_multipart([b"", msgpack.packb({"op": "run", "rid": i + 1, "lang": "c",
+                                             "source": TINY, "wait": True})])
+    statuses = {}
+    for _ in range(n):
+        if not s.poll(300000):
+            sys.exit("bench: judgeboxd stopped answering")
+        r = msgpack.unpackb(s.recv_multipart()[-1])
+        k = r["job"]["result"]["status"] if r["ok"] else "error:" + r["error"]["code"]
+        statuses[k] = statuses.get(k, 0) + 1
+    dt = time.monotonic() - t0
+    print("daemon runs=%d seconds=%.2f runs_per_s=%.1f statuses=%s" % (n, dt, n / dt, statuses))
+
+
+def spawn_wait(argv, fd3=None):
+    fa = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+          (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+          (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0),
+          (os.POSIX_SPAWN_OPEN, 3, "/dev/null", os.O_WRONLY, 0)]
+    pid = os.posix_spawn(argv[0], argv, {"PATH": "/usr/bin:/bin"}, file_actions=fa)
+    return pid
+
+
+def direct(n, helper, prog, b0, b1):
+    boxes = [b0, b1]
+    todo = n
+    running = {}   # pid -> (box, phase)
+    t0 = time.monotonic()
+    done = 0
+    for b in boxes:
+        if todo:
+            todo -= 1
+            running[spawn_wait([helper, "run", b, "--policy=strict", "--result-fd=3", "--", prog])] = (b, "run")
+    while running:
+        pid, st = os.wait()
+        b, phase = running.pop(pid)
+        if phase == "run":
+            done += 1
+            running[spawn_wait([helper, "clean", b])] = (b, "clean")
+        elif todo:
+            todo -= 1
+            running[spawn_wait([helper, "run", b, "--policy=strict", "--result-fd=3", "--", prog])] = (b, "run")
+    dt = time.monotonic() - t0
+    print("direct runs=%d seconds=%.2f runs_per_s=%.1f" % (done, dt, done / dt))
+
+
+def overhead(n, path):
+    src = open(path, "rb").read()
+    s = dealer()
+    call(s, {"op": "run", "lang": "python3", "source": src, "wait": True})
+    jb, bare = [], []
+    for i in range(n):
+        t = time.monotonic()
+        r = call(s, {"op": "run", "rid": i, "lang": "python3", "source": src, "wait": True})
+        jb.append(time.monotonic() - t)
+        assert r["ok"] and r["job"]["result"]["status"] == "ok", r
+        t = time.monotonic()
+        pid = spawn_wait(["/usr/bin/python3", path])
+        os.waitpid(pid, 0)
+        bare.append(time.monotonic() - t)
+    mj, mb = statistics.median(jb) * 1000, statistics.median(bare) * 1000
+    print("python_hello runs=%d judgeboxd_median_ms=%.1f bare_median_ms=%.1f overhead_ms=%.1f ratio=%.2f"
+          % (n, mj, mb, mj - mb, mj / mb))
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    if mode == "throughput":
+        throughput(int(sys.argv[2]))
+    elif mode == "direct":
+        direct(int(sys.argv[2]), *sys.argv[3:7])
+    elif mode == "overhead":
+        overhead(int(sys.argv[2]), sys.argv[3])
