@@ -319,10 +319,11 @@ static int s_argv(box_t *b, char **argv, char *buf, size_t size,
 	}
 	char *words = buf + k, *save, *t;
 	s_expand(words, size - k, cmd, b->lang, lim);
+	size_t wlen = strlen(words);
 	for (t = strtok_r(words, " ", &save); t && n < MAXARGV - 70;
 	     t = strtok_r(NULL, " ", &save))
 		argv[n++] = t;
-	k += strlen(words) + 1;
+	k += wlen + 1;
 	const msgpack_object *a = mp_get(b->spec.root, "args");
 	for (uint32_t i = 0; i < a->via.array.size && n < MAXARGV - 1; i++) {
 		const msgpack_object_str *w = &a->via.array.ptr[i].via.str;

@@ -1,0 +1,1765 @@
+/* judgebox: the command-line client of judgeboxd.
+ *
+ * It speaks the wire protocol of proto/PROTOCOL.md: one DEALER socket for
+ * requests (canonical form, an empty delimiter frame before the body,
+ * section 2.2) and, for progress, one SUB socket (section 11). Every wait
+ * is bounded by a timeout, because a daemon that is not running gives
+ * silence, not an error (section 2.4). Replies are untrusted input: a reply
+ * that does not parse is reported (exit 5), never asserted on.
+ * judgebox(1) is the reference for commands, output and exit statuses.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+#include "../proto/mp.h"
+
+#ifndef JUDGEBOX_VERSION
+#define JUDGEBOX_VERSION "0.1.0"
+#endif
+
+/* Exit statuses: judgebox(1), EXIT STATUS. */
+enum {
+	RC_OK = 0,		/* done; an ended job's status was ok */
+	RC_STATUS = 1,		/* the job ended otherwise, or was cancelled/failed */
+	RC_USAGE = 2,		/* bad command line, unreadable input file */
+	RC_DAEMON = 3,		/* judgeboxd answered with an error */
+	RC_NOANSWER = 4,	/* no answer, or the endpoint is unusable */
+	RC_INTERNAL = 5,	/* unreadable reply, out of memory, write error */
+};
+
+#define DEFAULT_ENDPOINT "ipc:///run/judgebox/requests.sock"
+#define DEFAULT_EVENTS	 "ipc:///run/judgebox/events.sock"
+#define TIMEOUT_MS	 5000		/* a request that does not wait */
+#define WAIT_MS		 60000		/* wait_ms of a waiting request */
+#define WAIT_MARGIN_MS	 10000		/* a waiting request's timeout is wait_ms + this */
+#define QUIET_MS	 2000		/* watch: get again after this long without events */
+#define MAX_ID		 ((1ULL << 53) - 1)
+#define MAX_FILE_BYTES	 (64u << 20)	/* larger files than this are refused locally */
+#define MAX_STATES	 6
+
+static const char *const s_limit_names[] = {
+	"cpu_ms", "wall_ms", "memory_kb", "procs", "fsize_kb",
+	"stack_kb", "nofile", "tmp_kb", "output_kb",
+};
+#define N_LIMITS (sizeof s_limit_names / sizeof s_limit_names[0])
+
+/* Long option codes, and the bit of each option that commands allow. */
+enum {
+	OPT_EVENTS = 1000, OPT_JSON, OPT_TIMEOUT, OPT_VERSION, OPT_STDIN_TEXT,
+	OPT_LABEL, OPT_IDEM, OPT_SOURCE, OPT_USER, OPT_STATE, OPT_LIMIT,
+	OPT_ALL, OPT_CURSOR, OPT_LIMITS = 1100,
+};
+enum {
+	F_LANG = 1 << 0, F_STDIN = 1 << 1, F_LIMITS = 1 << 2, F_LABEL = 1 << 3,
+	F_IDEM = 1 << 4, F_ARGS = 1 << 5, F_SOURCE = 1 << 6, F_USER = 1 << 7,
+	F_STATE = 1 << 8, F_LIMIT = 1 << 9, F_ALL = 1 << 10, F_CURSOR = 1 << 11,
+};
+#define F_RUN  (F_LANG | F_STDIN | F_LIMITS | F_LABEL | F_IDEM | F_ARGS)
+#define F_HIST (F_LANG | F_LABEL | F_USER | F_STATE | F_LIMIT | F_ALL | F_CURSOR)
+
+typedef struct {
+	const char *endpoint, *events;
+	bool json, quiet, source, all, help, version;
+	long timeout_ms;			/* -1: the default */
+	const char *lang, *stdin_file, *stdin_text, *label, *idem, *user, *cursor;
+	const char *states[MAX_STATES];
+	int nstates;
+	uint64_t limit;				/* history page size; 0: the daemon's */
+	uint64_t limits[N_LIMITS];		/* 0: not given */
+	const char *cmd;
+	char **operands;
+	int noperands;
+	char **args;
+	int nargs;
+	unsigned seen;				/* F_* of the options given */
+} s_opts;
+
+typedef struct {
+	void *ctx, *req, *sub;
+	uint64_t rid;				/* the last rid sent */
+} s_conn;
+
+typedef struct {
+	s_opts o;
+	s_conn c;
+	bool tty;				/* stderr is a terminal */
+} s_ctx;
+
+/* An outgoing request: a map whose size is patched when it is sent. */
+typedef struct {
+	mp_w w;
+	size_t mark;
+	uint32_t n;
+} s_req;
+
+/* An incoming message: its bytes (which msgpack objects point into) and
+ * the parsed document. */
+typedef struct {
+	char *buf;
+	size_t len;
+	mp_doc doc;
+	bool parsed;
+	const msgpack_object *root;
+} s_in;
+
+/* Progress shown on stderr: one line updated in place on a terminal. */
+typedef struct {
+	bool show, inplace, open;
+	char last[32];
+} s_progress;
+
+typedef struct {
+	char id[64];
+	char source[256];
+} s_lang;
+
+/* ---- small utilities ---- */
+
+/* Milliseconds of the monotonic clock. */
+static int64_t s_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A usage error: message, hint, RC_USAGE. */
+static int s_usage_err(const char *what, const char *arg)
+{
+	fprintf(stderr, "judgebox: %s%s%s\nTry 'judgebox --help'.\n", what,
+		arg ? ": " : "", arg ? arg : "");
+	return RC_USAGE;
+}
+
+/* Parse a decimal in [min, max]; false if it is not one. */
+static bool s_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return false;
+	*v = n;
+	return true;
+}
+
+/* Read a whole file ("-" is standard input) into a new buffer. */
+static int s_slurp(const char *path, char **buf, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 0, n = 0;
+	char *p = NULL, *q = NULL;
+	if (!f) {
+		fprintf(stderr, "judgebox: %s: %s\n", path, strerror(errno));
+		return RC_USAGE;
+	}
+	while (n == cap && cap <= MAX_FILE_BYTES) {
+		cap = cap ? cap * 2 : 65536;
+		if (cap > MAX_FILE_BYTES + 1)
+			cap = MAX_FILE_BYTES + 1;
+		if (!(q = realloc(p, cap)))
+			break;
+		p = q;
+		n += fread(p + n, 1, cap - n, f);
+	}
+	int err = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (!q || err || n > MAX_FILE_BYTES) {
+		fprintf(stderr, "judgebox: %s: %s\n", path, !q ? "out of memory" :
+			err ? "read error" : "too large (over 64 MiB)");
+		free(p);
+		return !q ? RC_INTERNAL : RC_USAGE;
+	}
+	*buf = p;
+	*len = n;
+	return RC_OK;
+}
+
+/* True if p[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+static bool s_utf8(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		size_t len;
+		uint32_t cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0)
+			len = 2, cp = c & 0x1f, min = 0x80;
+		else if ((c & 0xf0) == 0xe0)
+			len = 3, cp = c & 0x0f, min = 0x800;
+		else if ((c & 0xf8) == 0xf0)
+			len = 4, cp = c & 0x07, min = 0x10000;
+		else
+			return false;
+		if (n - i < len)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (uint32_t)(p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* ---- reading replies: tolerant accessors with defaults ---- */
+
+/* A uint field, or def if it is absent or not a uint. */
+static uint64_t s_u64(const msgpack_object *map, const char *key, uint64_t def)
+{
+	uint64_t v;
+	return map && mp_as_uint(mp_get(map, key), &v) ? v : def;
+}
+
+/* A bool field, or false. */
+static bool s_bool(const msgpack_object *map, const char *key)
+{
+	bool v;
+	return map && mp_as_bool(mp_get(map, key), &v) && v;
+}
+
+/* A map field, or NULL. */
+static const msgpack_object *s_map(const msgpack_object *map, const char *key)
+{
+	const msgpack_object *o = map ? mp_get(map, key) : NULL;
+	return o && o->type == MSGPACK_OBJECT_MAP ? o : NULL;
+}
+
+/* An array field, or NULL. */
+static const msgpack_object *s_array(const msgpack_object *map, const char *key)
+{
+	const msgpack_object *o = map ? mp_get(map, key) : NULL;
+	return o && o->type == MSGPACK_OBJECT_ARRAY ? o : NULL;
+}
+
+/* A str field copied into buf, cut to fit; def if absent or not a str. */
+static const char *s_str(const msgpack_object *map, const char *key, char *buf,
+			 size_t size, const char *def)
+{
+	const char *p;
+	size_t n;
+	if (!map || !mp_as_str(mp_get(map, key), &p, &n))
+		return def;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* judged, cancelled and failed never change (PROTOCOL.md 10.2). */
+static bool s_terminal(const char *state)
+{
+	return !strcmp(state, "judged") || !strcmp(state, "cancelled") ||
+	       !strcmp(state, "failed");
+}
+
+/* ---- JSON output (--json): bin is a string if it is valid UTF-8,
+ * else {"base64": "..."}; see judgebox(1), JSON OUTPUT ---- */
+
+static void s_json_base64(FILE *f, const unsigned char *p, size_t n)
+{
+	static const char t[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	fputs("{\"base64\":\"", f);
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		putc(t[v >> 18 & 63], f);
+		putc(t[v >> 12 & 63], f);
+		putc(i + 1 < n ? t[v >> 6 & 63] : '=', f);
+		putc(i + 2 < n ? t[v & 63] : '=', f);
+	}
+	fputs("\"}", f);
+}
+
+/* A str or bin: a JSON string if it is valid UTF-8, else base64. */
+static void s_json_bytes(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (!s_utf8(p, n)) {
+		s_json_base64(f, p, n);
+		return;
+	}
+	putc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = p[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			putc((int)c, f);
+	}
+	putc('"', f);
+}
+
+static void s_json(FILE *f, const msgpack_object *o);
+
+/* A map with str keys as a JSON object. */
+static void s_json_map(FILE *f, const msgpack_object *o)
+{
+	bool first = true;
+	putc('{', f);
+	for (uint32_t i = 0; i < o->via.map.size; i++) {
+		const msgpack_object_kv *kv = &o->via.map.ptr[i];
+		if (kv->key.type != MSGPACK_OBJECT_STR)
+			continue;	/* mp_parse refuses these; JSON cannot hold them */
+		if (!first)
+			putc(',', f);
+		first = false;
+		s_json_bytes(f, kv->key.via.str.ptr, kv->key.via.str.size);
+		putc(':', f);
+		s_json(f, &kv->val);
+	}
+	putc('}', f);
+}
+
+/* Any decoded object as JSON; nil and ext (never sent) as null. */
+static void s_json(FILE *f, const msgpack_object *o)
+{
+	switch (o->type) {
+	case MSGPACK_OBJECT_BOOLEAN:
+		fputs(o->via.boolean ? "true" : "false", f);
+		break;
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		fprintf(f, "%" PRIu64, o->via.u64);
+		break;
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		fprintf(f, "%" PRId64, o->via.i64);
+		break;
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		if (isfinite(o->via.f64))
+			fprintf(f, "%.17g", o->via.f64);
+		else
+			fputs("null", f);
+		break;
+	case MSGPACK_OBJECT_STR:
+		s_json_bytes(f, o->via.str.ptr, o->via.str.size);
+		break;
+	case MSGPACK_OBJECT_BIN:
+		s_json_bytes(f, o->via.bin.ptr, o->via.bin.size);
+		break;
+	case MSGPACK_OBJECT_ARRAY:
+		putc('[', f);
+		for (uint32_t i = 0; i < o->via.array.size; i++) {
+			if (i)
+				putc(',', f);
+			s_json(f, &o->via.array.ptr[i]);
+		}
+		putc(']', f);
+		break;
+	case MSGPACK_OBJECT_MAP:
+		s_json_map(f, o);
+		break;
+	default:		/* nil, ext */
+		fputs("null", f);
+	}
+}
+
+/* Print a reply's own fields as one JSON object, without ok, rid and v. */
+static void s_json_fields(const msgpack_object *root)
+{
+	bool first = true;
+	putchar('{');
+	for (uint32_t i = 0; i < root->via.map.size; i++) {
+		const msgpack_object_kv *kv = &root->via.map.ptr[i];
+		if (kv->key.type != MSGPACK_OBJECT_STR || mp_str_eq(&kv->key, "ok") ||
+		    mp_str_eq(&kv->key, "rid") || mp_str_eq(&kv->key, "v"))
+			continue;
+		if (!first)
+			putchar(',');
+		first = false;
+		s_json_bytes(stdout, kv->key.via.str.ptr, kv->key.via.str.size);
+		putchar(':');
+		s_json(stdout, &kv->val);
+	}
+	puts("}");
+}
+
+/* ---- requests ---- */
+
+static void s_key(s_req *r, const char *k)
+{
+	mp_w_str(&r->w, k);
+	r->n++;
+}
+
+/* Key/value shorthands that count the entry. */
+static void s_kstr(s_req *r, const char *k, const char *v)
+{
+	s_key(r, k);
+	mp_w_str(&r->w, v);
+}
+
+static void s_kuint(s_req *r, const char *k, uint64_t v)
+{
+	s_key(r, k);
+	mp_w_uint(&r->w, v);
+}
+
+static void s_kbool(s_req *r, const char *k, bool v)
+{
+	s_key(r, k);
+	mp_w_bool(&r->w, v);
+}
+
+/* Start a request map with its op. */
+static void s_req_begin(s_req *r, const char *op)
+{
+	mp_w_init(&r->w);
+	r->mark = mp_w_map_begin(&r->w);
+	r->n = 0;
+	s_kstr(r, "op", op);
+}
+
+/* Free a message; safe on a zeroed or already freed one. */
+static void s_in_free(s_in *in)
+{
+	if (in->parsed)
+		mp_doc_free(&in->doc);
+	free(in->buf);
+	memset(in, 0, sizeof *in);
+}
+
+/* Parse a received body; a body that is not a valid map is RC_INTERNAL. */
+static int s_in_parse(s_in *in, const char *what)
+{
+	char err[256];
+	if (mp_parse(&in->doc, in->buf, in->len, false, err, sizeof err) != 0) {
+		fprintf(stderr, "judgebox: unreadable %s from judgeboxd: %s\n", what, err);
+		return RC_INTERNAL;
+	}
+	in->parsed = true;
+	in->root = in->doc.root;
+	return RC_OK;
+}
+
+/* Receive one message; keep its last frame (a reply's body). The frame
+ * count goes to *frames. */
+static int s_recv(void *sock, s_in *in, int *frames)
+{
+	zmq_msg_t m;
+	int more = 1;
+	*frames = 0;
+	memset(in, 0, sizeof *in);
+	while (more) {
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, sock, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&m);
+			return RC_NOANSWER;
+		}
+		more = zmq_msg_more(&m);
+		++*frames;
+		if (!more) {
+			in->len = zmq_msg_size(&m);
+			in->buf = malloc(in->len ? in->len : 1);
+			if (in->buf)
+				memcpy(in->buf, zmq_msg_data(&m), in->len);
+		}
+		zmq_msg_close(&m);
+	}
+	if (!in->buf) {
+		fputs("judgebox: out of memory\n", stderr);
+		return RC_INTERNAL;
+	}
+	return RC_OK;
+}
+
+static void s_no_answer(const s_ctx *x, long ms);
+
+/* Send r (rid added) in the canonical DEALER form [""][body]. */
+static int s_send(s_ctx *x, s_req *r, long timeout)
+{
+	size_t len;
+	s_kuint(r, "rid", ++x->c.rid);
+	mp_w_map_end(&r->w, r->mark, r->n);
+	char *buf = mp_w_ok(&r->w) ? mp_w_take(&r->w, &len) : NULL;
+	mp_w_free(&r->w);
+	if (!buf) {
+		fputs("judgebox: out of memory\n", stderr);
+		return RC_INTERNAL;
+	}
+	zmq_pollitem_t it = { x->c.req, 0, ZMQ_POLLOUT, 0 };
+	int rc = RC_OK;
+	if (zmq_poll(&it, 1, timeout) != 1 ||
+	    zmq_send(x->c.req, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) != 0 ||
+	    zmq_send(x->c.req, buf, len, ZMQ_DONTWAIT) < 0) {
+		s_no_answer(x, timeout);
+		rc = RC_NOANSWER;
+	}
+	free(buf);
+	return rc;
+}
+
+/* Is this reply the answer to rid? (A reply without rid answers a frame
+ * the daemon could not read: with one request in flight, ours.) */
+static bool s_is_ours(const msgpack_object *root, uint64_t rid)
+{
+	uint64_t v;
+	const msgpack_object *o = mp_get(root, "rid");
+	return !o || (mp_as_uint(o, &v) && v == rid);
+}
+
+/* Print an error reply (and, with --json, {"error": ...} on stdout). */
+static int s_daemon_error(const s_ctx *x, const msgpack_object *root)
+{
+	const msgpack_object *e = s_map(root, "error");
+	char code[64], msg[1100], scope[32];
+	fprintf(stderr, "judgebox: %s: %s", s_str(e, "code", code, sizeof code, "error"),
+		s_str(e, "message", msg, sizeof msg, "(no message)"));
+	if (s_str(e, "scope", scope, sizeof scope, NULL))
+		fprintf(stderr, " (scope %s)", scope);
+	fputc('\n', stderr);
+	if (x->o.json && e) {
+		fputs("{\"error\":", stdout);
+		s_json(stdout, e);
+		puts("}");
+	}
+	return RC_DAEMON;
+}
+
+/* Wait for the reply to the last request until the deadline. */
+static int s_wait_reply(s_ctx *x, long timeout, s_in *in)
+{
+	int64_t deadline = s_now() + timeout;
+	for (;;) {
+		zmq_pollitem_t it = { x->c.req, 0, ZMQ_POLLIN, 0 };
+		int64_t left = deadline - s_now();
+		if (left <= 0 || zmq_poll(&it, 1, (long)left) != 1) {
+			s_no_answer(x, timeout);
+			return RC_NOANSWER;
+		}
+		int frames, rc = s_recv(x->c.req, in, &frames);
+		if (rc == RC_OK)
+			rc = s_in_parse(in, "reply");
+		if (rc != RC_OK || s_is_ours(in->root, x->c.rid))
+			return rc;
+		s_in_free(in);	/* a late reply to an earlier request */
+	}
+}
+
+/* Send r and wait for its reply; an error reply is printed (RC_DAEMON). */
+static int s_call(s_ctx *x, s_req *r, long timeout, s_in *in)
+{
+	memset(in, 0, sizeof *in);
+	int rc = s_send(x, r, timeout);
+	if (rc == RC_OK)
+		rc = s_wait_reply(x, timeout, in);
+	if (rc == RC_OK && !s_bool(in->root, "ok"))
+		rc = s_daemon_error(x, in->root);
+	return rc;
+}
+
+/* The timeout of a request that does not wait, and of one that does. */
+static long s_timeout(const s_ctx *x)
+{
+	return x->o.timeout_ms > 0 ? x->o.timeout_ms : TIMEOUT_MS;
+}
+
+static long s_wait_timeout(const s_ctx *x)
+{
+	return x->o.timeout_ms > 0 ? x->o.timeout_ms : WAIT_MS + WAIT_MARGIN_MS;
+}
+
+/* wait_ms for a waiting request, so that the daemon answers in time. */
+static uint64_t s_wait_ms(const s_ctx *x)
+{
+	long t = x->o.timeout_ms;
+	if (t <= 0)
+		return WAIT_MS;
+	if (t > 2 * WAIT_MARGIN_MS)
+		t -= WAIT_MARGIN_MS;
+	else
+		t /= 2;
+	return t > 3600000 ? 3600000 : t < 1 ? 1 : (uint64_t)t;
+}
+
+/* ---- connection ---- */
+
+/* Why nobody answered an ipc endpoint, if the file system tells. */
+static void s_ipc_hint(const char *endpoint)
+{
+	const char *path = endpoint + strlen("ipc://");
+	if (access(path, F_OK) != 0)
+		fprintf(stderr, "judgebox: %s: %s\n", path, strerror(errno));
+	else if (access(path, R_OK | W_OK) != 0)
+		fprintf(stderr, "judgebox: %s: %s (only members of judgebox-users may "
+			"connect)\n", path, strerror(errno));
+}
+
+/* The message for silence (exit status 4). */
+static void s_no_answer(const s_ctx *x, long ms)
+{
+	fprintf(stderr, "judgebox: judgeboxd did not answer at %s within %ld ms "
+		"(is it running?)\n", x->o.endpoint, ms);
+	if (!strncmp(x->o.endpoint, "ipc://", 6))
+		s_ipc_hint(x->o.endpoint);
+}
+
+/* A Z85 key ("NAME = \"...\"") from a ZeroMQ certificate file. */
+static bool s_cert_key(const char *path, const char *name, char key[41])
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof line, f)) {
+		char *p = strstr(line, name), *q;
+		if (!p || !(p = strchr(p, '"')) || !(q = strchr(p + 1, '"')) || q - p != 41)
+			continue;
+		memcpy(key, p + 1, 40);
+		key[40] = '\0';
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Over tcp, CURVE with JUDGEBOX_SERVER_KEY and JUDGEBOX_CLIENT_KEY
+ * (PROTOCOL.md sections 3.2 and 15). */
+static int s_curve(void *sock, const char *endpoint)
+{
+	const char *srv = getenv("JUDGEBOX_SERVER_KEY"), *cli = getenv("JUDGEBOX_CLIENT_KEY");
+	char skey[41], pub[41], sec[41];
+	if (strncmp(endpoint, "tcp://", 6) || !srv || !*srv)
+		return RC_OK;
+	if (!s_cert_key(srv, "public-key", skey) || !cli ||
+	    !s_cert_key(cli, "public-key", pub) || !s_cert_key(cli, "secret-key", sec)) {
+		fputs("judgebox: JUDGEBOX_SERVER_KEY and JUDGEBOX_CLIENT_KEY must name "
+		      "readable ZeroMQ certificates (the client's with its secret key)\n", stderr);
+		return RC_USAGE;
+	}
+	if (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, skey, 41) ||
+	    zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, pub, 41) ||
+	    zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, sec, 41)) {
+		fprintf(stderr, "judgebox: CURVE keys refused: %s\n", zmq_strerror(zmq_errno()));
+		return RC_USAGE;
+	}
+	return RC_OK;
+}
+
+/* A socket of the given type, LINGER 0, connected to endpoint. */
+static int s_socket(s_ctx *x, int type, const char *endpoint, void **sock)
+{
+	int zero = 0, ivl = 5000, hb = 15000;
+	*sock = zmq_socket(x->c.ctx, type);
+	if (!*sock) {
+		fprintf(stderr, "judgebox: zmq_socket: %s\n", zmq_strerror(zmq_errno()));
+		return RC_INTERNAL;
+	}
+	zmq_setsockopt(*sock, ZMQ_LINGER, &zero, sizeof zero);
+	zmq_setsockopt(*sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
+	zmq_setsockopt(*sock, ZMQ_HEARTBEAT_TIMEOUT, &hb, sizeof hb);
+	int rc = s_curve(*sock, endpoint);
+	if (rc == RC_OK && zmq_connect(*sock, endpoint) != 0) {
+		fprintf(stderr, "judgebox: cannot connect to %s: %s\n", endpoint,
+			zmq_strerror(zmq_errno()));
+		rc = RC_NOANSWER;
+	}
+	return rc;
+}
+
+/* The context and the DEALER; the SUB is opened when a job is followed. */
+static int s_conn_open(s_ctx *x)
+{
+	x->c.ctx = zmq_ctx_new();
+	if (!x->c.ctx) {
+		fprintf(stderr, "judgebox: zmq_ctx_new: %s\n", zmq_strerror(zmq_errno()));
+		return RC_INTERNAL;
+	}
+	return s_socket(x, ZMQ_DEALER, x->o.endpoint, &x->c.req);
+}
+
+/* Close what is open (LINGER 0: nothing waits). */
+static void s_conn_close(s_ctx *x)
+{
+	if (x->c.sub)
+		zmq_close(x->c.sub);
+	if (x->c.req)
+		zmq_close(x->c.req);
+	if (x->c.ctx)
+		zmq_ctx_term(x->c.ctx);
+}
+
+/* Subscribe to job id's topic "job.ID." (PROTOCOL.md 2.3). */
+static int s_subscribe(s_ctx *x, uint64_t id)
+{
+	char topic[32];
+	int rc = RC_OK;
+	if (!x->c.sub)
+		rc = s_socket(x, ZMQ_SUB, x->o.events, &x->c.sub);
+	snprintf(topic, sizeof topic, "job.%" PRIu64 ".", id);
+	if (rc == RC_OK && zmq_setsockopt(x->c.sub, ZMQ_SUBSCRIBE, topic, strlen(topic))) {
+		fprintf(stderr, "judgebox: subscribe: %s\n", zmq_strerror(zmq_errno()));
+		rc = RC_INTERNAL;
+	}
+	return rc;
+}
+
+/* ---- showing jobs ---- */
+
+static void s_fmt_time(uint64_t ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (!ms || !localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, size, "-");
+}
+
+/* KiB below 1 MiB, else MiB with one decimal. */
+static void s_fmt_mem(uint64_t kb, char *buf, size_t size)
+{
+	if (kb < 1024)
+		snprintf(buf, size, "%" PRIu64 " KiB", kb);
+	else
+		snprintf(buf, size, "%.1f MiB", (double)kb / 1024.0);
+}
+
+/* "exit N" or "signal NAME", then the figures, of a result or a compile. */
+static void s_print_figures(const msgpack_object *r)
+{
+	char name[32], mem[32];
+	uint64_t sig = s_u64(r, "signal", 0);
+	if (sig)
+		printf("signal %s", s_str(r, "signal_name", name, sizeof name, "?"));
+	else
+		printf("exit %" PRIu64, s_u64(r, "exit_code", 0));
+	if (sig && !strcmp(name, "?"))
+		printf(" (%" PRIu64 ")", sig);
+	s_fmt_mem(s_u64(r, "memory_kb", 0), mem, sizeof mem);
+	printf("  cpu %" PRIu64 " ms  wall %" PRIu64 " ms  mem %s",
+	       s_u64(r, "cpu_ms", 0), s_u64(r, "wall_ms", 0), mem);
+}
+
+/* "  syscall NAME(ARG, ...)" of a violation. */
+static void s_print_violation(const msgpack_object *r)
+{
+	const msgpack_object *v = s_map(r, "violation"), *args = s_array(v, "args");
+	char name[64];
+	if (!v)
+		return;
+	printf("  syscall %s(", s_str(v, "syscall", name, sizeof name, "unknown"));
+	for (uint32_t i = 0; args && i < args->via.array.size; i++) {
+		const char *p;
+		size_t n;
+		if (mp_as_str(&args->via.array.ptr[i], &p, &n))
+			printf("%s%.*s", i ? ", " : "", (int)n, p);
+	}
+	putchar(')');
+}
+
+/* Write a bin field's bytes to f; true if there were any. */
+static bool s_write_bin(FILE *f, const msgpack_object *map, const char *key)
+{
+	const char *p;
+	size_t n;
+	if (!map || !mp_as_bin(mp_get(map, key), &p, &n) || !n)
+		return false;
+	fflush(stdout);
+	fwrite(p, 1, n, f);
+	fflush(f);
+	return true;
+}
+
+/* Note on stderr that a stream was cut (PROTOCOL.md section 6). */
+static void s_note_truncated(const msgpack_object *r, const char *what,
+			     const char *data, const char *bytes, const char *flag)
+{
+	const char *p;
+	size_t n = 0;
+	if (!s_bool(r, flag))
+		return;
+	mp_as_bin(mp_get(r, data), &p, &n);
+	fprintf(stderr, "judgebox: %s truncated: %zu of %" PRIu64 " bytes shown\n",
+		what, n, s_u64(r, bytes, 0));
+}
+
+/* The compiler's messages, verbatim, on stderr. */
+static void s_print_compile(const msgpack_object *r)
+{
+	const msgpack_object *c = s_map(r, "compile");
+	if (!c)
+		return;
+	s_write_bin(stderr, c, "output");
+	s_note_truncated(c, "compiler output", "output", "output_bytes", "output_truncated");
+}
+
+/* The status line of an ended run, then the compiler's and the program's output. */
+static int s_print_result(const msgpack_object *r)
+{
+	char status[64], cstatus[64], msg[1100];
+	const msgpack_object *c = s_map(r, "compile");
+	s_str(r, "status", status, sizeof status, "?");
+	/* "exit 3", "signal SIGSEGV": the figures name these two statuses. */
+	bool named = strcmp(status, "exit") && strcmp(status, "signal");
+	if (named)
+		printf("%s", status);
+	if (!strcmp(status, "compile_error")) {
+		printf("  compiler %s", s_str(c, "status", cstatus, sizeof cstatus, "?"));
+		if (c && !strcmp(cstatus, "exit"))
+			printf(" %" PRIu64, s_u64(c, "exit_code", 0));
+	} else if (mp_get(r, "exit_code") || mp_get(r, "signal")) {
+		fputs(named ? "  " : "", stdout);
+		s_print_figures(r);
+		s_print_violation(r);
+	}
+	if (s_str(r, "message", msg, sizeof msg, NULL))
+		printf("  %s", msg);
+	putchar('\n');
+	s_print_compile(r);
+	s_write_bin(stdout, r, "stdout");
+	s_write_bin(stderr, r, "stderr");
+	s_note_truncated(r, "stdout", "stdout", "stdout_bytes", "stdout_truncated");
+	s_note_truncated(r, "stderr", "stderr", "stderr_bytes", "stderr_truncated");
+	return strcmp(status, "ok") ? RC_STATUS : RC_OK;
+}
+
+/* A job's exit status: judgebox(1), EXIT STATUS. */
+static int s_job_rc(const msgpack_object *job)
+{
+	char state[32], status[64];
+	s_str(job, "state", state, sizeof state, "?");
+	if (!s_terminal(state))
+		return RC_OK;
+	s_str(s_map(job, "result"), "status", status, sizeof status, "");
+	return !strcmp(state, "judged") && !strcmp(status, "ok") ? RC_OK : RC_STATUS;
+}
+
+/* Print a job as run does: the result of an ended job, else its state. */
+static int s_show_job(const s_ctx *x, const msgpack_object *job)
+{
+	char state[32];
+	const msgpack_object *r = s_map(job, "result");
+	if (x->o.json) {
+		s_json(stdout, job);
+		putchar('\n');
+		return s_job_rc(job);
+	}
+	s_str(job, "state", state, sizeof state, "?");
+	if (r && (!strcmp(state, "judged") || !strcmp(state, "failed"))) {
+		if (!strcmp(state, "failed"))
+			printf("failed  ");
+		s_print_result(r);
+	} else if (!strcmp(state, "cancelled"))
+		puts("cancelled");
+	else
+		printf("%s (attempt %" PRIu64 ")\n", state, s_u64(job, "attempt", 1));
+	return s_job_rc(job);
+}
+
+/* "job ID  STATE  LANG  user USER  label LABEL  created TIME" */
+static void s_print_header(const msgpack_object *job)
+{
+	char state[32], lang[64], user[300], label[300], created[32];
+	s_fmt_time(s_u64(job, "created_at", 0), created, sizeof created);
+	printf("job %" PRIu64 "  %s  %s  user %s", s_u64(job, "id", 0),
+	       s_str(job, "state", state, sizeof state, "?"),
+	       s_str(job, "lang", lang, sizeof lang, "?"),
+	       s_str(job, "user", user, sizeof user, "?"));
+	if (s_str(job, "label", label, sizeof label, NULL))
+		printf("  label %s", label);
+	printf("  created %s\n", created);
+}
+
+/* The job's files (status --source), each after a "==> NAME <==" line. */
+static void s_print_files(const msgpack_object *job)
+{
+	const msgpack_object *files = s_array(job, "files");
+	char name[300];
+	for (uint32_t i = 0; files && i < files->via.array.size; i++) {
+		const msgpack_object *f = &files->via.array.ptr[i];
+		if (f->type != MSGPACK_OBJECT_MAP)
+			continue;
+		printf("==> %s <==\n", s_str(f, "name", name, sizeof name, "?"));
+		s_write_bin(stdout, f, "content");
+	}
+}
+
+/* ---- progress ---- */
+
+static void s_progress_show(s_progress *p, uint64_t id, const char *state)
+{
+	if (!p->show || !strcmp(p->last, state))
+		return;
+	snprintf(p->last, sizeof p->last, "%s", state);
+	if (!p->inplace)
+		fprintf(stderr, "job %" PRIu64 ": %s\n", id, state);
+	else if (!p->open)
+		fprintf(stderr, "job %" PRIu64 ": %s", id, state);
+	else
+		fprintf(stderr, " -> %s", state);
+	p->open = p->inplace;
+	fflush(stderr);
+}
+
+/* End the in-place line before anything else is printed. */
+static void s_progress_end(s_progress *p)
+{
+	if (p->open)
+		fputc('\n', stderr);
+	p->open = false;
+}
+
+/* ---- following a job ---- */
+
+/* get the job (output as asked); *job points into in. */
+static int s_get(s_ctx *x, uint64_t id, bool output, s_in *in, const msgpack_object **job)
+{
+	s_req r;
+	s_req_begin(&r, "get");
+	s_kuint(&r, "id", id);
+	s_kbool(&r, "output", output);
+	if (output && x->o.source)
+		s_kbool(&r, "source", true);
+	int rc = s_call(x, &r, s_timeout(x), in);
+	if (rc == RC_OK && !(*job = s_map(in->root, "job"))) {
+		fputs("judgebox: reply without a job\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	return rc;
+}
+
+/* Take events of job id until a terminal one, a gap in seq or QUIET_MS of
+ * silence: each means "get again" (PROTOCOL.md 11.3, steps 3 and 4). */
+static int s_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p)
+{
+	for (;;) {
+		zmq_pollitem_t it = { x->c.sub, 0, ZMQ_POLLIN, 0 };
+		if (zmq_poll(&it, 1, QUIET_MS) != 1)
+			return RC_OK;
+		s_in ev;
+		int frames, rc = s_recv(x->c.sub, &ev, &frames);
+		if (rc == RC_OK && frames == 2 && s_in_parse(&ev, "event") == RC_OK &&
+		    s_u64(ev.root, "id", 0) == id && s_u64(ev.root, "seq", 0) > seq) {
+			char state[32];
+			uint64_t s = s_u64(ev.root, "seq", 0);
+			s_progress_show(p, id, s_str(ev.root, "state", state, sizeof state, "?"));
+			s_in_free(&ev);
+			if (s != seq + 1 || s_terminal(state))
+				return RC_OK;
+			seq = s;
+		} else
+			s_in_free(&ev);
+		if (rc == RC_INTERNAL)
+			return rc;
+	}
+}
+
+/* Follow job id to its end (PROTOCOL.md 11.3), then get it in full. */
+static int s_follow(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
+		    const msgpack_object **job)
+{
+	int rc = s_subscribe(x, id);
+	while (rc == RC_OK) {
+		char state[32];
+		rc = s_get(x, id, false, in, job);
+		if (rc != RC_OK)
+			break;
+		s_progress_show(p, id, s_str(*job, "state", state, sizeof state, "?"));
+		uint64_t seq = s_u64(*job, "seq", 0);
+		s_in_free(in);
+		if (s_terminal(state))
+			return s_get(x, id, true, in, job);
+		rc = s_events(x, id, seq, p);
+	}
+	return rc;
+}
+
+/* Wait without events: get with wait until the job is terminal. */
+static int s_wait_job(s_ctx *x, uint64_t id, s_in *in, const msgpack_object **job)
+{
+	for (;;) {
+		char state[32];
+		s_str(*job, "state", state, sizeof state, "?");
+		if (s_terminal(state))
+			return RC_OK;
+		s_in_free(in);
+		s_req r;
+		s_req_begin(&r, "get");
+		s_kuint(&r, "id", id);
+		s_kbool(&r, "wait", true);
+		s_kuint(&r, "wait_ms", s_wait_ms(x));
+		int rc = s_call(x, &r, s_wait_timeout(x), in);
+		if (rc == RC_OK && !(*job = s_map(in->root, "job"))) {
+			fputs("judgebox: reply without a job\n", stderr);
+			rc = RC_INTERNAL;
+		}
+		if (rc != RC_OK)
+			return rc;
+	}
+}
+
+/* ---- run and submit ---- */
+
+/* How well l fits file: 0 if none of its extensions ends the name, else
+ * twice the longest that does, plus 1 if l is available (so that on a tie,
+ * python3 wins over a pypy3 that is not installed). */
+static size_t s_ext_score(const msgpack_object *l, const char *file)
+{
+	const msgpack_object *ext = s_array(l, "extensions");
+	size_t best = 0, flen = strlen(file);
+	if (l->type != MSGPACK_OBJECT_MAP)
+		return 0;
+	for (uint32_t k = 0; ext && k < ext->via.array.size; k++) {
+		const char *p;
+		size_t n;
+		if (mp_as_str(&ext->via.array.ptr[k], &p, &n) && n && n < flen &&
+		    !memcmp(file + flen - n, p, n) && n > best)
+			best = n;
+	}
+	return best ? 2 * best + s_bool(l, "available") : 0;
+}
+
+/* Print "id (ext ...)" of the languages that fit file with this score
+ * (every language if score is 0), for error messages. */
+static void s_list_langs(const msgpack_object *langs, const char *file, size_t score)
+{
+	const char *sep = "  ";
+	for (uint32_t i = 0; i < langs->via.array.size; i++) {
+		const msgpack_object *l = &langs->via.array.ptr[i], *ext = s_array(l, "extensions");
+		char id[64];
+		if (l->type != MSGPACK_OBJECT_MAP || (score && s_ext_score(l, file) != score))
+			continue;
+		fprintf(stderr, "%s%s (", sep, s_str(l, "id", id, sizeof id, "?"));
+		for (uint32_t k = 0; ext && k < ext->via.array.size; k++) {
+			const char *p;
+			size_t n;
+			if (mp_as_str(&ext->via.array.ptr[k], &p, &n))
+				fprintf(stderr, "%s%.*s", k ? " " : "", (int)n, p);
+		}
+		fputc(')', stderr);
+		sep = ", ";
+	}
+	fputc('\n', stderr);
+}
+
+/* Copy a language's id and source name. */
+static void s_lang_set(s_lang *lang, const msgpack_object *l)
+{
+	s_str(l, "id", lang->id, sizeof lang->id, "");
+	s_str(l, "source", lang->source, sizeof lang->source, "");
+}
+
+/* The language whose extension fits file best; a tie is an error. */
+static int s_lang_by_ext(const msgpack_object *langs, const char *file, s_lang *lang)
+{
+	size_t best = 0;
+	int count = 0;
+	for (uint32_t i = 0; i < langs->via.array.size; i++) {
+		const msgpack_object *l = &langs->via.array.ptr[i];
+		size_t n = s_ext_score(l, file);
+		if (n && n == best)
+			count++;
+		if (n > best) {
+			best = n;
+			count = 1;
+			s_lang_set(lang, l);
+		}
+	}
+	if (count == 1)
+		return RC_OK;
+	fprintf(stderr, "judgebox: %s: %s; use -l with one of:\n", file, count ?
+		"its extension fits several languages" : "cannot tell the language from its name");
+	s_list_langs(langs, file, best);
+	return RC_USAGE;
+}
+
+/* The language named by -l, with its source name. */
+static int s_lang_by_id(const msgpack_object *langs, const char *id, s_lang *lang)
+{
+	for (uint32_t i = 0; i < langs->via.array.size; i++) {
+		const msgpack_object *l = &langs->via.array.ptr[i];
+		if (l->type == MSGPACK_OBJECT_MAP && mp_str_eq(mp_get(l, "id"), id)) {
+			s_lang_set(lang, l);
+			return RC_OK;
+		}
+	}
+	fprintf(stderr, "judgebox: unknown language '%s'; languages:\n", id);
+	s_list_langs(langs, "", 0);
+	return RC_USAGE;
+}
+
+/* Decide the language: -l, else the first file's extension. One file with
+ * -l needs no languages request. */
+static int s_pick_lang(s_ctx *x, s_lang *lang)
+{
+	if (x->o.lang && x->o.noperands == 1) {
+		snprintf(lang->id, sizeof lang->id, "%s", x->o.lang);
+		return RC_OK;
+	}
+	s_req r;
+	s_in in = { 0 };
+	s_req_begin(&r, "languages");
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	const msgpack_object *langs = rc == RC_OK ? s_array(in.root, "languages") : NULL;
+	if (rc == RC_OK && !langs) {
+		fputs("judgebox: reply without languages\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	if (rc == RC_OK && x->o.lang)
+		rc = s_lang_by_id(langs, x->o.lang, lang);
+	else if (rc == RC_OK)
+		rc = s_lang_by_ext(langs, x->o.operands[0], lang);
+	s_in_free(&in);
+	return rc;
+}
+
+/* The last component of a path. */
+static const char *s_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* With several files, the names must differ and one must be the entry point. */
+static int s_check_names(const s_ctx *x, const s_lang *lang)
+{
+	bool entry = false;
+	for (int i = 0; i < x->o.noperands; i++) {
+		const char *b = s_basename(x->o.operands[i]);
+		entry |= !strcmp(b, lang->source);
+		for (int k = 0; k < i; k++)
+			if (!strcmp(b, s_basename(x->o.operands[k])))
+				return s_usage_err("two files with the same name", b);
+	}
+	if (entry)
+		return RC_OK;
+	fprintf(stderr, "judgebox: with several files, one must be named %s, the entry "
+		"point of %s\n", lang->source, lang->id);
+	return RC_USAGE;
+}
+
+/* The source: one file as source, several as files (their base names). */
+static int s_add_sources(s_ctx *x, s_req *r, const s_lang *lang)
+{
+	int rc = x->o.noperands > 1 ? s_check_names(x, lang) : RC_OK;
+	if (rc != RC_OK)
+		return rc;
+	if (x->o.noperands > 1) {
+		s_key(r, "files");
+		mp_w_array(&r->w, (uint32_t)x->o.noperands);
+	}
+	for (int i = 0; i < x->o.noperands && rc == RC_OK; i++) {
+		char *buf;
+		size_t len;
+		if ((rc = s_slurp(x->o.operands[i], &buf, &len)) != RC_OK)
+			break;
+		if (x->o.noperands == 1)
+			s_key(r, "source");
+		else {
+			mp_w_map(&r->w, 2);
+			mp_w_kstr(&r->w, "name", s_basename(x->o.operands[i]));
+			mp_w_str(&r->w, "content");
+		}
+		mp_w_bin(&r->w, buf, len);
+		free(buf);
+	}
+	return rc;
+}
+
+/* stdin, args, limits, label, idem. */
+static int s_add_options(s_ctx *x, s_req *r)
+{
+	if (x->o.stdin_text) {
+		s_key(r, "stdin");
+		mp_w_bin(&r->w, x->o.stdin_text, strlen(x->o.stdin_text));
+	} else if (x->o.stdin_file) {
+		char *buf;
+		size_t len;
+		int rc = s_slurp(x->o.stdin_file, &buf, &len);
+		if (rc != RC_OK)
+			return rc;
+		s_key(r, "stdin");
+		mp_w_bin(&r->w, buf, len);
+		free(buf);
+	}
+	if (x->o.nargs) {
+		s_key(r, "args");
+		mp_w_array(&r->w, (uint32_t)x->o.nargs);
+		for (int i = 0; i < x->o.nargs; i++)
+			mp_w_str(&r->w, x->o.args[i]);
+	}
+	if (x->o.seen & F_LIMITS) {
+		size_t mark;
+		uint32_t n = 0;
+		s_key(r, "limits");
+		mark = mp_w_map_begin(&r->w);
+		for (size_t i = 0; i < N_LIMITS; i++)
+			if (x->o.limits[i]) {
+				mp_w_kuint(&r->w, s_limit_names[i], x->o.limits[i]);
+				n++;
+			}
+		mp_w_map_end(&r->w, mark, n);
+	}
+	if (x->o.label)
+		s_kstr(r, "label", x->o.label);
+	if (x->o.idem)
+		s_kstr(r, "idem", x->o.idem);
+	return RC_OK;
+}
+
+/* Build a run request from the command line. */
+static int s_build_run(s_ctx *x, s_req *r)
+{
+	s_lang lang;
+	int rc = s_pick_lang(x, &lang);
+	if (rc != RC_OK)
+		return rc;
+	s_req_begin(r, "run");
+	s_kstr(r, "lang", lang.id);
+	if ((rc = s_add_sources(x, r, &lang)) == RC_OK)
+		rc = s_add_options(x, r);
+	if (rc != RC_OK)
+		mp_w_free(&r->w);
+	return rc;
+}
+
+/* Send the run; its job (queued, or ended if wait) is left in in. */
+static int s_send_run(s_ctx *x, bool wait, s_in *in, const msgpack_object **job)
+{
+	s_req r;
+	int rc = s_build_run(x, &r);
+	if (rc != RC_OK)
+		return rc;
+	if (wait) {
+		s_kbool(&r, "wait", true);
+		s_kuint(&r, "wait_ms", s_wait_ms(x));
+	}
+	rc = s_call(x, &r, wait ? s_wait_timeout(x) : s_timeout(x), in);
+	if (rc == RC_NOANSWER)
+		fputs("judgebox: the job may have been accepted: see judgebox history\n", stderr);
+	if (rc == RC_OK && !(*job = s_map(in->root, "job"))) {
+		fputs("judgebox: reply without a job\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	return rc;
+}
+
+/* run: with progress (stderr a terminal), submit and follow the events;
+ * without, one run with wait. Either way, print the ended job. */
+static int s_cmd_run(s_ctx *x)
+{
+	s_in in = { 0 };
+	const msgpack_object *job = NULL;
+	s_progress p = { .show = x->tty && !x->o.quiet, .inplace = true };
+	int rc = s_send_run(x, !p.show, &in, &job);
+	uint64_t id = rc == RC_OK ? s_u64(job, "id", 0) : 0;
+	if (rc == RC_OK && p.show) {
+		char state[32];
+		s_progress_show(&p, id, s_str(job, "state", state, sizeof state, "?"));
+		s_in_free(&in);
+		rc = s_follow(x, id, &p, &in, &job);
+		s_progress_end(&p);
+	} else if (rc == RC_OK)
+		rc = s_wait_job(x, id, &in, &job);
+	if (rc == RC_OK)
+		rc = s_show_job(x, job);
+	s_in_free(&in);
+	return rc;
+}
+
+/* submit: run without wait; print the id (with --json, the job). */
+static int s_cmd_submit(s_ctx *x)
+{
+	s_in in = { 0 };
+	const msgpack_object *job = NULL;
+	int rc = s_send_run(x, false, &in, &job);
+	if (rc == RC_OK && x->o.json) {
+		s_json(stdout, job);
+		putchar('\n');
+	} else if (rc == RC_OK) {
+		printf("%" PRIu64 "\n", s_u64(job, "id", 0));
+		if (s_bool(in.root, "dup"))
+			fputs("judgebox: this idem key was used before: that job, not a new one\n",
+			      stderr);
+	}
+	s_in_free(&in);
+	return rc;
+}
+
+/* ---- commands on one job ---- */
+
+static int s_job_id(const s_ctx *x, uint64_t *id)
+{
+	if (s_parse_uint(x->o.operands[0], 1, MAX_ID, id))
+		return RC_OK;
+	return s_usage_err("not a job id", x->o.operands[0]);
+}
+
+/* watch ID: progress on stderr, then the job as run prints it. */
+static int s_cmd_watch(s_ctx *x)
+{
+	uint64_t id;
+	s_in in = { 0 };
+	const msgpack_object *job = NULL;
+	s_progress p = { .show = !x->o.quiet, .inplace = x->tty };
+	int rc = s_job_id(x, &id);
+	if (rc == RC_OK)
+		rc = s_follow(x, id, &p, &in, &job);
+	s_progress_end(&p);
+	if (rc == RC_OK)
+		rc = s_show_job(x, job);
+	s_in_free(&in);
+	return rc;
+}
+
+/* status ID (get ID): a header line, then as run; --source adds the files. */
+static int s_cmd_status(s_ctx *x)
+{
+	uint64_t id;
+	s_in in = { 0 };
+	const msgpack_object *job = NULL;
+	int rc = s_job_id(x, &id);
+	if (rc == RC_OK)
+		rc = s_get(x, id, true, &in, &job);
+	if (rc == RC_OK && !x->o.json)
+		s_print_header(job);
+	if (rc == RC_OK)
+		rc = s_show_job(x, job);
+	if ((rc == RC_OK || rc == RC_STATUS) && !x->o.json)
+		s_print_files(job);
+	s_in_free(&in);
+	return rc;
+}
+
+/* cancel ID: exit 0 whether this request cancelled it or it had ended. */
+static int s_cmd_cancel(s_ctx *x)
+{
+	uint64_t id;
+	s_in in = { 0 };
+	char state[32];
+	int rc = s_job_id(x, &id);
+	if (rc == RC_OK) {
+		s_req r;
+		s_req_begin(&r, "cancel");
+		s_kuint(&r, "id", id);
+		rc = s_call(x, &r, s_timeout(x), &in);
+	}
+	if (rc == RC_OK && x->o.json)
+		s_json_fields(in.root);
+	else if (rc == RC_OK && s_bool(in.root, "cancelled"))
+		printf("job %" PRIu64 " cancelled\n", id);
+	else if (rc == RC_OK)
+		printf("job %" PRIu64 " had already ended: %s\n", id,
+		       s_str(s_map(in.root, "job"), "state", state, sizeof state, "?"));
+	s_in_free(&in);
+	return rc;
+}
+
+/* ---- history ---- */
+
+static void s_history_line(const msgpack_object *job)
+{
+	char state[32], status[64], lang[64], label[300], created[32];
+	s_fmt_time(s_u64(job, "created_at", 0), created, sizeof created);
+	printf("%-8" PRIu64 " %-10s %-14s %-10s %-16s %s\n", s_u64(job, "id", 0),
+	       s_str(job, "state", state, sizeof state, "?"),
+	       s_str(s_map(job, "result"), "status", status, sizeof status, "-"),
+	       s_str(job, "lang", lang, sizeof lang, "?"),
+	       s_str(job, "label", label, sizeof label, "-"), created);
+}
+
+/* One list request: the filters, the page size and the cursor. */
+static void s_build_list(const s_ctx *x, s_req *r, const char *cursor)
+{
+	s_req_begin(r, "list");
+	if (x->o.user)
+		s_kstr(r, "user", x->o.user);
+	if (x->o.nstates) {
+		s_key(r, "state");
+		mp_w_array(&r->w, (uint32_t)x->o.nstates);
+		for (int i = 0; i < x->o.nstates; i++)
+			mp_w_str(&r->w, x->o.states[i]);
+	}
+	if (x->o.lang)
+		s_kstr(r, "lang", x->o.lang);
+	if (x->o.label)
+		s_kstr(r, "label", x->o.label);
+	if (x->o.limit)
+		s_kuint(r, "limit", x->o.limit);
+	if (*cursor)
+		s_kstr(r, "cursor", cursor);
+}
+
+/* Print one page; its next cursor goes to cursor ("" if none). */
+static int s_history_page(s_ctx *x, char *cursor, size_t size, int *count)
+{
+	s_req r;
+	s_in in = { 0 };
+	s_build_list(x, &r, cursor);
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	const msgpack_object *jobs = rc == RC_OK ? s_array(in.root, "jobs") : NULL;
+	if (rc == RC_OK && !jobs) {
+		fputs("judgebox: reply without jobs\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	for (uint32_t i = 0; jobs && i < jobs->via.array.size; i++) {
+		const msgpack_object *j = &jobs->via.array.ptr[i];
+		if (x->o.json) {
+			fputs((*count)++ ? "," : "", stdout);
+			s_json(stdout, j);
+		} else if (j->type == MSGPACK_OBJECT_MAP)
+			s_history_line(j);
+	}
+	if (rc == RC_OK && !s_str(in.root, "next", cursor, size, NULL))
+		*cursor = '\0';
+	s_in_free(&in);
+	return rc;
+}
+
+/* history: newest first; --all follows next to the end. */
+static int s_cmd_history(s_ctx *x)
+{
+	char cursor[512];
+	int rc, count = 0;
+	snprintf(cursor, sizeof cursor, "%s", x->o.cursor ? x->o.cursor : "");
+	if (x->o.json)
+		fputs("{\"jobs\":[", stdout);
+	else
+		printf("%-8s %-10s %-14s %-10s %-16s %s\n", "ID", "STATE", "STATUS",
+		       "LANG", "LABEL", "CREATED");
+	do
+		rc = s_history_page(x, cursor, sizeof cursor, &count);
+	while (rc == RC_OK && x->o.all && *cursor);
+	if (x->o.json) {
+		fputs("]", stdout);
+		if (rc == RC_OK && *cursor) {
+			fputs(",\"next\":", stdout);
+			s_json_bytes(stdout, cursor, strlen(cursor));
+		}
+		puts("}");
+	} else if (rc == RC_OK && *cursor)
+		fprintf(stderr, "judgebox: more jobs: --all, or --cursor %s\n", cursor);
+	return rc;
+}
+
+/* ---- languages, health ---- */
+
+static void s_language_line(const msgpack_object *l)
+{
+	const msgpack_object *ext = s_array(l, "extensions");
+	char id[64], ver[300], reason[600], what[700];
+	if (s_bool(l, "available"))
+		snprintf(what, sizeof what, "%s", s_str(l, "version", ver, sizeof ver, "available"));
+	else
+		snprintf(what, sizeof what, "unavailable: %s",
+			 s_str(l, "reason", reason, sizeof reason, "?"));
+	printf("%-12s %-36s", s_str(l, "id", id, sizeof id, "?"), what);
+	for (uint32_t k = 0; ext && k < ext->via.array.size; k++) {
+		const char *p;
+		size_t n;
+		if (mp_as_str(&ext->via.array.ptr[k], &p, &n))
+			printf(" %.*s", (int)n, p);
+	}
+	putchar('\n');
+}
+
+/* languages: a table, or the list as JSON. */
+static int s_cmd_languages(s_ctx *x)
+{
+	s_req r;
+	s_in in = { 0 };
+	s_req_begin(&r, "languages");
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	const msgpack_object *langs = rc == RC_OK ? s_array(in.root, "languages") : NULL;
+	if (rc == RC_OK && x->o.json)
+		s_json_fields(in.root);
+	else if (rc == RC_OK) {
+		printf("%-12s %-36s %s\n", "ID", "VERSION", "EXTENSIONS");
+		for (uint32_t i = 0; langs && i < langs->via.array.size; i++)
+			if (langs->via.array.ptr[i].type == MSGPACK_OBJECT_MAP)
+				s_language_line(&langs->via.array.ptr[i]);
+	}
+	s_in_free(&in);
+	return rc;
+}
+
+/* health in a few lines. */
+static void s_health_print(const msgpack_object *h)
+{
+	const msgpack_object *b = s_map(h, "boxes"), *q = s_map(h, "queue");
+	char ver[64], user[300];
+	uint64_t up = s_u64(h, "uptime_ms", 0) / 1000;
+	printf("judgeboxd %s (protocol v%" PRIu64 "), up %" PRIu64 "d %" PRIu64 "h %"
+	       PRIu64 "m\n", s_str(h, "version", ver, sizeof ver, "?"), s_u64(h, "v", 1),
+	       up / 86400, up / 3600 % 24, up / 60 % 60);
+	printf("user %s%s\n", s_str(h, "user", user, sizeof user, "?"),
+	       s_bool(h, "admin") ? " (admin)" : "");
+	printf("boxes %" PRIu64 " busy of %" PRIu64 ", cgroup v%" PRIu64 "\n",
+	       s_u64(b, "busy", 0), s_u64(b, "total", 0), s_u64(h, "cgroup", 0));
+	printf("queue %" PRIu64 " (capacity %" PRIu64 ", %" PRIu64 " per user), "
+	       "%" PRIu64 " running\n", s_u64(q, "length", 0), s_u64(q, "capacity", 0),
+	       s_u64(q, "per_user", 0), s_u64(q, "running", 0));
+	printf("draining %s\n", s_bool(h, "draining") ? "yes: new runs are refused" : "no");
+}
+
+/* health: the daemon's state, or its fields as JSON. */
+static int s_cmd_health(s_ctx *x)
+{
+	s_req r;
+	s_in in = { 0 };
+	s_req_begin(&r, "health");
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	if (rc == RC_OK && x->o.json)
+		s_json_fields(in.root);
+	else if (rc == RC_OK)
+		s_health_print(in.root);
+	s_in_free(&in);
+	return rc;
+}
+
+/* ---- command line ---- */
+
+typedef struct {
+	const char *name;
+	int (*fn)(s_ctx *);
+	int min, max;		/* operands; max -1: any number */
+	unsigned allowed;	/* F_* options it takes */
+} s_cmd;
+
+static const s_cmd s_cmds[] = {
+	{ "run", s_cmd_run, 1, -1, F_RUN },
+	{ "submit", s_cmd_submit, 1, -1, F_RUN },
+	{ "watch", s_cmd_watch, 1, 1, 0 },
+	{ "status", s_cmd_status, 1, 1, F_SOURCE },
+	{ "get", s_cmd_status, 1, 1, F_SOURCE },
+	{ "cancel", s_cmd_cancel, 1, 1, 0 },
+	{ "history", s_cmd_history, 0, 0, F_HIST },
+	{ "languages", s_cmd_languages, 0, 0, 0 },
+	{ "health", s_cmd_health, 0, 0, 0 },
+};
+
+/* --help: the summary; judgebox(1) has the rest. */
+static void s_help(void)
+{
+	fputs("usage: judgebox [OPTION]... COMMAND [ARG]...\n"
+	      "  run FILE... [-l LANG] [-i FILE | --stdin-text TEXT] [LIMITS] [--label L]\n"
+	      "      [--idem K] [-- ARG...]   run a program, wait, print its result\n"
+	      "  submit FILE... [same options]   queue a run, print its job id\n"
+	      "  watch ID                 follow a job to its end, print its result\n"
+	      "  status ID [--source]     print a job (alias: get)\n"
+	      "  cancel ID                cancel a job\n"
+	      "  history [--user U] [--state S]... [--lang L] [--label L] [--limit N]\n"
+	      "      [--cursor C] [--all]  list jobs, newest first\n"
+	      "  languages                the languages this host runs\n"
+	      "  health                   the daemon's state\n"
+	      "LIMITS: --cpu-ms --wall-ms --memory-kb --procs --fsize-kb --stack-kb\n"
+	      "        --nofile --tmp-kb --output-kb, each N\n"
+	      "global: -e, --endpoint EP; --events EP; --json; --timeout MS;\n"
+	      "        -q, --quiet (no progress); -h, --help; --version\n"
+	      "Exit status: 0 ok, 1 the job did not end ok, 2 usage, 3 daemon error,\n"
+	      "4 no answer, 5 internal error. See judgebox(1).\n", stdout);
+}
+
+static const struct option s_longopts[] = {
+	{ "endpoint", required_argument, NULL, 'e' },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "lang", required_argument, NULL, 'l' },
+	{ "stdin", required_argument, NULL, 'i' },
+	{ "stdin-text", required_argument, NULL, OPT_STDIN_TEXT },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "idem", required_argument, NULL, OPT_IDEM },
+	{ "source", no_argument, NULL, OPT_SOURCE },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "cursor", required_argument, NULL, OPT_CURSOR },
+	{ "cpu-ms", required_argument, NULL, OPT_LIMITS + 0 },
+	{ "wall-ms", required_argument, NULL, OPT_LIMITS + 1 },
+	{ "memory-kb", required_argument, NULL, OPT_LIMITS + 2 },
+	{ "procs", required_argument, NULL, OPT_LIMITS + 3 },
+	{ "fsize-kb", required_argument, NULL, OPT_LIMITS + 4 },
+	{ "stack-kb", required_argument, NULL, OPT_LIMITS + 5 },
+	{ "nofile", required_argument, NULL, OPT_LIMITS + 6 },
+	{ "tmp-kb", required_argument, NULL, OPT_LIMITS + 7 },
+	{ "output-kb", required_argument, NULL, OPT_LIMITS + 8 },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Options with a value of their own (numbers and repeated states). */
+static int s_opt_value(s_opts *o, int c, const char *arg)
+{
+	uint64_t v;
+	if (c >= OPT_LIMITS && c < OPT_LIMITS + (int)N_LIMITS) {
+		if (!s_parse_uint(arg, 1, MAX_ID, &v))
+			return s_usage_err("not a limit (a whole number from 1)", arg);
+		o->limits[c - OPT_LIMITS] = v;
+		o->seen |= F_LIMITS;
+	} else if (c == OPT_TIMEOUT) {
+		if (!s_parse_uint(arg, 1, 86400000, &v))
+			return s_usage_err("--timeout: not a number of ms from 1", arg);
+		o->timeout_ms = (long)v;
+	} else if (c == OPT_LIMIT) {
+		if (!s_parse_uint(arg, 1, 100, &v))
+			return s_usage_err("--limit: not a number from 1 to 100", arg);
+		o->limit = v;
+		o->seen |= F_LIMIT;
+	} else if (c == OPT_STATE) {
+		if (o->nstates == MAX_STATES)
+			return s_usage_err("at most 6 --state options", NULL);
+		o->states[o->nstates++] = arg;
+		o->seen |= F_STATE;
+	}
+	return RC_OK;
+}
+
+/* Store one option; a non-option (c == 1) is the command or an operand. */
+static int s_opt(s_opts *o, int c, char *arg)
+{
+	switch (c) {
+	case 1:
+		if (!o->cmd)
+			o->cmd = arg;
+		else
+			o->operands[o->noperands++] = arg;
+		break;
+	case 'e': o->endpoint = arg; break;
+	case OPT_EVENTS: o->events = arg; break;
+	case OPT_JSON: o->json = true; break;
+	case 'q': o->quiet = true; break;
+	case 'h': o->help = true; break;
+	case OPT_VERSION: o->version = true; break;
+	case 'l': o->lang = arg; o->seen |= F_LANG; break;
+	case 'i': o->stdin_file = arg; o->seen |= F_STDIN; break;
+	case OPT_STDIN_TEXT: o->stdin_text = arg; o->seen |= F_STDIN; break;
+	case OPT_LABEL: o->label = arg; o->seen |= F_LABEL; break;
+	case OPT_IDEM: o->idem = arg; o->seen |= F_IDEM; break;
+	case OPT_SOURCE: o->source = true; o->seen |= F_SOURCE; break;
+	case OPT_USER: o->user = arg; o->seen |= F_USER; break;
+	case OPT_ALL: o->all = true; o->seen |= F_ALL; break;
+	case OPT_CURSOR: o->cursor = arg; o->seen |= F_CURSOR; break;
+	case '?': return RC_USAGE;
+	default: return s_opt_value(o, c, arg);
+	}
+	return RC_OK;
+}
+
+/* Endpoints: options, else the environment, else the defaults. */
+static const char *s_endpoint(const char *opt, const char *env, const char *def)
+{
+	const char *e = getenv(env);
+	return opt ? opt : e && *e ? e : def;
+}
+
+/* Parse argv in order: "--" ends the options, and the words after it are
+ * the program's arguments (run, submit). */
+static int s_parse(int argc, char **argv, s_opts *o)
+{
+	int c, rc = RC_OK;
+	o->timeout_ms = -1;
+	o->operands = calloc((size_t)argc + 1, sizeof *o->operands);
+	if (!o->operands)
+		return RC_INTERNAL;
+	while (rc == RC_OK && (c = getopt_long(argc, argv, "-e:l:i:qh", s_longopts, NULL)) != -1)
+		rc = s_opt(o, c, optarg);
+	if (rc == RC_USAGE)
+		fputs("Try 'judgebox --help'.\n", stderr);
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (o->nargs)
+		o->seen |= F_ARGS;
+	o->endpoint = s_endpoint(o->endpoint, "JUDGEBOX_ENDPOINT", DEFAULT_ENDPOINT);
+	o->events = s_endpoint(o->events, "JUDGEBOX_EVENTS", DEFAULT_EVENTS);
+	return rc;
+}
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} s_flag_names[] = {
+	{ F_LANG, "-l/--lang" }, { F_STDIN, "-i/--stdin-text" },
+	{ F_LIMITS, "limits (--cpu-ms ...)" }, { F_LABEL, "--label" },
+	{ F_IDEM, "--idem" }, { F_ARGS, "arguments after --" },
+	{ F_SOURCE, "--source" }, { F_USER, "--user" }, { F_STATE, "--state" },
+	{ F_LIMIT, "--limit" }, { F_ALL, "--all" }, { F_CURSOR, "--cursor" },
+};
+
+/* The command, checked against its operands and options. */
+static int s_find_cmd(const s_opts *o, const s_cmd **cmd)
+{
+	if (!o->cmd)
+		return s_usage_err("no command", NULL);
+	for (size_t i = 0; i < sizeof s_cmds / sizeof s_cmds[0]; i++)
+		if (!strcmp(o->cmd, s_cmds[i].name))
+			*cmd = &s_cmds[i];
+	if (!*cmd)
+		return s_usage_err("unknown command", o->cmd);
+	if (o->noperands < (*cmd)->min)
+		return s_usage_err((*cmd)->min == 1 && (*cmd)->max == 1 ? "a job id is needed"
+				   : "a file is needed", o->cmd);
+	if ((*cmd)->max >= 0 && o->noperands > (*cmd)->max)
+		return s_usage_err("too many arguments", o->operands[(*cmd)->max]);
+	for (size_t i = 0; i < sizeof s_flag_names / sizeof s_flag_names[0]; i++)
+		if (o->seen & ~(*cmd)->allowed & s_flag_names[i].flag) {
+			fprintf(stderr, "judgebox: %s does not take %s\n", o->cmd,
+				s_flag_names[i].name);
+			fputs("Try 'judgebox --help'.\n", stderr);
+			return RC_USAGE;
+		}
+	if (o->stdin_file && o->stdin_text)
+		return s_usage_err("-i and --stdin-text exclude each other", NULL);
+	return RC_OK;
+}
+
+int main(int argc, char **argv)
+{
+	s_ctx x;
+	const s_cmd *cmd = NULL;
+	memset(&x, 0, sizeof x);
+	int rc = s_parse(argc, argv, &x.o);
+	if (rc == RC_OK && x.o.help)
+		s_help();
+	else if (rc == RC_OK && x.o.version)
+		printf("judgebox %s (protocol v1)\n", JUDGEBOX_VERSION);
+	else if (rc == RC_OK && (rc = s_find_cmd(&x.o, &cmd)) == RC_OK) {
+		x.tty = isatty(STDERR_FILENO);
+		rc = s_conn_open(&x);
+		if (rc == RC_OK)
+			rc = cmd->fn(&x);
+		s_conn_close(&x);
+	}
+	free(x.o.operands);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "judgebox: writing the output: %s\n", strerror(errno));
+		rc = RC_INTERNAL;
+	}
+	return rc;
+}

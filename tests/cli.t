@@ -1,0 +1,217 @@
+#!/bin/bash
+# judgebox(1), the command-line client, against a real judgeboxd
+# (tests/lib/daemon-env.sh): every command, the output forms, the exit
+# statuses of judgebox(1), EXIT STATUS.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/daemon-env.sh"
+plan 67
+jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
+
+W=$JB/cli
+mkdir -p "$W/multi" "$W/nomain"
+cd "$W" || exit 1
+# jb ARGS...: the CLI; its stdout in $W/o, stderr in $W/e, exit status in RC.
+jb() { "$JUDGEBOX" "$@" >"$W/o" 2>"$W/e"; RC=$?; }
+line1() { head -n 1 "$W/o"; }
+has() { grep -q -- "$2" "$W/$1"; }
+show() { sed 's/^/#   out: /' "$W/o"; sed 's/^/#   err: /' "$W/e"; }
+# ok_, is_: as ok and is, and show the output when the test fails.
+ok_() { ok "$1" "$2"; [ "$1" = 0 ] || show; }
+is_() { is "$1" "$2" "$3"; [ "$1" = "$2" ] || show; }
+# json EXPR: evaluate a Python expression on the JSON in $W/o (as j).
+json() { /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/o" "$1" 2>&1; }
+
+cat > hello.c <<'EOF'
+#include <stdio.h>
+int main(void)
+{
+	char s[64];
+	if (fgets(s, sizeof s, stdin))
+		printf("got %s", s);
+	puts("hello from c");
+	return 0;
+}
+EOF
+printf 'print("hello from python")\n' > hello.py
+printf 'int main(void) { return 3; }\n' > exit3.c
+printf '#include <stdio.h>\nint main(void)\n{\n\treturn x;\n}\n' > bad.c
+printf 'int main(void) { volatile int *p = 0; return *p; }\n' > segv.c
+printf 'import sys\nprint(" ".join(sys.argv[1:]))\n' > args.py
+printf 'import sys\nsys.stdout.write("y" * 5000)\n' > big.py
+printf 'import time\ntime.sleep(1.5)\nprint("slept")\n' > slow.py
+printf 'import time\ntime.sleep(60)\n' > sleep.py
+printf 'int twice(int);\n' > multi/util.h
+printf '#include "util.h"\nint twice(int x) { return 2 * x; }\n' > multi/util.c
+printf '#include <stdio.h>\n#include "util.h"\nint main(void) { printf("%%d\\n", twice(21)); return 0; }\n' > multi/main.c
+cp multi/util.c multi/util.h nomain/
+
+# run: C and Python, status line, stdout, stdin.
+jb run hello.c
+is "$RC/$(line1 | cut -c1-10)" "0/ok  exit 0" "run hello.c: exit 0, status line 'ok  exit 0 ...'"
+grep -Eq '^ok  exit 0  cpu [0-9]+ ms  wall [0-9]+ ms  mem [0-9.]+ (KiB|MiB)$' "$W/o"; ok_ $? "the status line has cpu, wall and memory"
+is "$(sed -n 2p "$W/o")" "hello from c" "the program's stdout follows the status line"
+jb run hello.c --stdin-text $'abc\n'
+is "$(sed -n 2p "$W/o")" "got abc" "--stdin-text is the program's standard input"
+printf 'from a file\n' > in.txt
+jb run hello.c -i in.txt
+is "$(sed -n 2p "$W/o")" "got from a file" "-i FILE is the program's standard input"
+jb run -l python3 hello.py
+is "$RC/$(sed -n 2p "$W/o")" "0/hello from python" "run -l python3 hello.py: exit 0, its stdout"
+jb run -l python3 args.py -- one 'two words' three
+is_ "$(sed -n 2p "$W/o")" "one two words three" "words after -- are the program's arguments"
+
+# The language: from the extension, from -l, or a clear error.
+jb languages
+if grep -Eq '^pypy3 +[^u]' "$W/o" && grep -Eq '^python3 +[^u]' "$W/o"; then
+	jb run hello.py
+	is "$RC" 2 "hello.py with python3 and pypy3 both available: ambiguous, exit 2"
+else
+	jb run hello.py
+	is "$RC/$(sed -n 2p "$W/o")" "0/hello from python" ".py picks python3 (pypy3, if listed, is not available)"
+fi
+cp hello.c hello.zz
+jb run hello.zz
+is "$RC" 2 "an extension no language claims: exit 2"
+has e 'cannot tell the language' && has e 'c (.c)'; ok_ $? "and the error lists the languages with their extensions"
+jb run -l nosuchlang hello.c hello.py
+is "$RC" 2 "an unknown -l (checked against languages): exit 2"
+jb run -l nosuchlang hello.c
+is "$RC" 3 "an unknown -l with one file (the daemon decides): exit 3"
+has e '^judgebox: bad_request: '; ok_ $? "and the daemon's code and message are printed"
+
+# Other statuses: exit 1.
+jb run exit3.c
+is "$RC" 1 "a program that exits 3: judgebox exits 1"
+line1 | grep -Eq '^exit 3  cpu'; ok_ $? "and its status line starts 'exit 3'"
+jb run segv.c
+is "$RC/$(line1 | cut -c1-14)" "1/signal SIGSEGV" "a segfault: exit 1, 'signal SIGSEGV'"
+jb run bad.c
+is "$RC/$(line1 | cut -c1-13)" "1/compile_error" "a compile error: exit 1, status compile_error"
+has e '^main\.c:4:[0-9]*: error: .x. undeclared'; ok_ $? "the compiler's messages, verbatim on stderr, name main.c:4"
+jb run -l python3 big.py --output-kb 1
+is "$(($(wc -c < "$W/o") - $(line1 | wc -c)))" 1024 "--output-kb 1: 1024 bytes of stdout shown"
+has e 'stdout truncated: 1024 of 5000 bytes shown'; ok_ $? "and a note says it was cut"
+
+# Several files: base names, and the entry point must be among them.
+jb run multi/main.c multi/util.c multi/util.h
+is "$RC/$(sed -n 2p "$W/o")" "0/42" "three files (main.c util.c util.h) compile together"
+jb run nomain/util.c nomain/util.h -l c
+is "$RC" 2 "several files without main.c: exit 2"
+has e 'one must be named main.c'; ok_ $? "and the error says main.c is needed"
+
+# --json: the job, parsed by a JSON reader.
+jb run hello.c --json
+is "$RC/$(json 'j["state"], j["result"]["status"], j["result"]["stdout"]')" \
+	"0/('judged', 'ok', 'hello from c\\n')" "run --json: the job as JSON (state, status, stdout as a string)"
+jb run bad.c --json
+is "$(json 'j["result"]["status"], "main.c:4:" in j["result"]["compile"]["output"]')" \
+	"('compile_error', True)" "run --json of a compile error: status and compiler output"
+printf 'import sys\nsys.stdout.buffer.write(b"\\xff\\xfe")\n' > bytes.py
+jb run -l python3 bytes.py --json
+is "$(json 'j["result"]["stdout"]')" "{'base64': '//4='}" "stdout that is not UTF-8 is {\"base64\": ...}"
+jb run -l c hello.c --cpu-ms 999999999 --json
+is "$RC/$(json 'j["error"]["code"], j["error"]["field"]')" "3/('bad_request', 'limits.cpu_ms')" \
+	"a limit over the ceiling: exit 3, the error as JSON"
+
+# The progress line, on a terminal.
+script -qec "$JUDGEBOX run hello.c" /dev/null > "$W/tty" 2>&1; rc=$?
+grep -q 'job [0-9]*: queued.* -> judged' "$W/tty"; r=$?
+ok $r "on a terminal, run shows 'job N: queued ... -> judged'"
+[ $r = 0 ] || sed 's/^/#   tty: /' "$W/tty"
+is "$rc/$(grep -c 'hello from c' "$W/tty")" "0/1" "and then the result, exit 0"
+
+# submit, watch, status.
+jb submit -l python3 slow.py --label "cli-$$"
+id=$(cat "$W/o")
+case "$id" in ''|*[!0-9]*) ok 1 "submit prints a job id"; show ;; *) ok 0 "submit prints a job id ($id)" ;; esac
+jb watch "$id"
+is "$RC/$(sed -n 2p "$W/o")" "0/slept" "watch follows the job to its end and prints it as run does"
+has e "^job $id: running" && has e "^job $id: judged"; ok_ $? "watch reports the states on stderr (running, judged)"
+jb status "$id"
+is "$RC/$(line1 | cut -d' ' -f1-4)" "0/job $id  judged" "status: a header line with id and state"
+line1 | grep -q "python3  user root  label cli-$$  created 20"; ok_ $? "with language, user, label and creation time"
+is "$(sed -n 2p "$W/o" | cut -c1-10)" "ok  exit 0" "then the result as run prints it"
+jb get "$id" --source
+has o '^==> main.py <==' && has o 'time.sleep(1.5)'; ok_ $? "get (status) --source prints the job's file"
+jb status "$id" --json
+is "$(json 'j["id"], j["label"], j["result"]["stdout"]')" "($id, 'cli-$$', 'slept\\n')" "status --json: the job"
+jb submit -l python3 hello.py --idem "idem-$$" --label "cli-$$"
+id2=$(cat "$W/o")
+jb submit -l python3 hello.py --idem "idem-$$" --label "cli-$$"
+is "$(cat "$W/o")" "$id2" "submit with the same --idem gives the same job"
+has e 'used before'; ok_ $? "and says that it was not submitted again"
+jb status 999999999
+is "$RC" 3 "status of a job that does not exist: exit 3"
+has e '^judgebox: not_found: '; ok_ $? "with the daemon's not_found"
+
+# cancel.
+jb submit -l python3 sleep.py --wall-ms 30000 --label "cli-$$"
+id3=$(cat "$W/o")
+for _ in $(seq 50); do
+	"$JUDGEBOX" status "$id3" | head -n 1 | grep -q running && break; sleep 0.1
+done
+jb cancel "$id3"
+is "$RC/$(cat "$W/o")" "0/job $id3 cancelled" "cancel of a sleeping job: 'job N cancelled', exit 0"
+jb status "$id3"
+is "$RC/$(sed -n 2p "$W/o")" "1/cancelled" "its status is cancelled, exit 1"
+jb cancel "$id3"
+is "$RC/$(cat "$W/o")" "0/job $id3 had already ended: cancelled" "cancel again: already ended, exit 0"
+jb watch "$id3"
+is "$RC/$(line1)" "1/cancelled" "watch of a cancelled job: exit 1"
+
+# history: one page, the next one, every page.
+jb history --label "cli-$$" --limit 1
+is "$RC/$(wc -l < "$W/o")" "0/2" "history --limit 1: a heading and one job"
+is "$(sed -n 2p "$W/o" | awk '{print $1, $2, $5}')" "$id3 cancelled cli-$$" "the newest job first: id, state, label"
+has e '--cursor '; ok_ $? "stderr says how to get more"
+cur=$(sed -n 's/.*--cursor //p' "$W/e")
+jb history --label "cli-$$" --limit 1 --cursor "$cur"
+is "$(sed -n 2p "$W/o" | awk '{print $1}')" "$id2" "--cursor gives the next page"
+jb history --label "cli-$$" --limit 1 --all
+is "$RC/$(tail -n +2 "$W/o" | awk '{print $1}' | tr '\n' ' ')" "0/$id3 $id2 $id " "--all follows every page: three jobs, newest first"
+is "$(sed -n 4p "$W/o" | awk '{print $2, $3, $4}')" "judged ok python3" "a line has state, status and language"
+jb history --label "cli-$$" --limit 1 --all --json
+is "$(json '[x["id"] for x in j["jobs"]], "next" in j')" "([$id3, $id2, $id], False)" "history --all --json: every job, no next"
+jb history --label "cli-$$" --state cancelled
+is "$(tail -n +2 "$W/o" | awk '{print $1}')" "$id3" "--state filters"
+
+# languages, health.
+jb languages
+grep -Eq '^c +gcc .* \.c$' "$W/o" && grep -Eq '^python3 ' "$W/o"; ok_ $? "languages: c with its version and .c, python3"
+jb languages --json
+is "$(json '[l["source"] for l in j["languages"] if l["id"] == "c"]')" "['main.c']" "languages --json: the list"
+jb health
+is "$RC/$(sed -n 2p "$W/o")" "0/user root (admin)" "health: exit 0, says who the caller is"
+line1 | grep -q '^judgeboxd .* (protocol v1)'; ok_ $? "and the daemon's version and protocol"
+jb health --json
+is "$(json 'j["draining"], j["user"]')" "(False, 'root')" "health --json"
+
+# Usage errors: exit 2, fast, nothing sent.
+bad=
+for args in "" "frob" "status" "status abc" "status 0" "run" "watch 1 2" "watch 1 --source" \
+	"history --limit 0" "history --limit 101" "run hello.c -i in.txt --stdin-text x" \
+	"--bogus health" "health --timeout x" "history 7" "cancel 1 -- x"; do
+	# shellcheck disable=SC2086
+	jb $args
+	[ "$RC" = 2 ] && [ ! -s "$W/o" ] && has e '^Try .judgebox --help.' || bad="$bad [$args: exit $RC]"
+done
+[ -z "$bad" ]; ok $? "15 usage errors: exit 2, a hint on stderr, nothing on stdout"
+[ -z "$bad" ] || diag "failed:$bad"
+jb run missing.c -l c
+is "$RC" 2 "a file that cannot be read: exit 2"
+jb --help
+is "$RC/$(line1 | cut -c1-6)" "0/usage:" "--help: usage on stdout, exit 0"
+jb --version
+line1 | grep -q '^judgebox [0-9.]* (protocol v1)$'; ok_ $? "--version"
+
+# No daemon: exit 4, a clear message, within the timeout.
+t0=$(date +%s%N)
+jb health -e "ipc://$JB/run/nothing.sock" --timeout 300
+t=$((($(date +%s%N) - t0) / 1000000))
+is "$RC" 4 "no daemon at the endpoint: exit 4"
+has e "judgeboxd did not answer at ipc://$JB/run/nothing.sock within 300 ms (is it running?)"; ok_ $? "with a clear message"
+[ "$t" -lt 1500 ]; ok $? "after the --timeout (300 ms), not later (${t} ms)"
+jd_stop
+jb run hello.c -l c --timeout 500
+is "$RC" 4 "after the daemon stopped, run: exit 4"
+has e 'did not answer' && has e 'may have been accepted'; ok_ $? "says so, and that the job may have been accepted"
