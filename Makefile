@@ -1,12 +1,13 @@
 # judgebox: the one build entry point. See README.md.
 #   make            build everything
 #   make check      install what the tests need, build, run every test under prove
-#   make demo       run example programs through the helper and print what it reported
+#   make demo       start a local judgeboxd and judge example programs through it
 #   make bench      print benchmark figures (never fails on a number)
 #   make install    honours PREFIX and DESTDIR; never sets the setuid bit (packaging does)
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/lib/judgebox
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
@@ -121,14 +122,22 @@ bench: deps all $(BENCH_BIN)
 	bash tests/bench/helper.sh $(O)
 	bash tests/bench/judgeboxd.sh
 
-install: $(HELPER)
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(SYSCONFDIR)/judgebox/policies
+install: $(HELPER) $(JUDGEBOXD) $(JUDGEBOX)
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/judgebox/policies $(DESTDIR)$(SYSCONFDIR)/judgebox/languages.d
 	install -m 0755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/judgebox-helper
-	install -m 0644 helper/judgebox-helper.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 policies/judgebox-policy.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0755 $(JUDGEBOXD) $(DESTDIR)$(SBINDIR)/judgeboxd
+	install -m 0755 $(JUDGEBOX) $(DESTDIR)$(BINDIR)/judgebox
+	install -m 0644 helper/judgebox-helper.8 controller/judgeboxd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 controller/judgebox.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 policies/judgebox-policy.5 policies/judgebox-languages.5 \
+		controller/judgeboxd.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 policies/*.policy $(DESTDIR)$(SYSCONFDIR)/judgebox/policies/
+	install -m 0644 policies/languages.d/*.conf $(DESTDIR)$(SYSCONFDIR)/judgebox/languages.d/
 	test -e $(DESTDIR)$(HELPER_CONF) || install -m 0644 policies/helper.conf $(DESTDIR)$(HELPER_CONF)
+	test -e $(DESTDIR)$(SYSCONFDIR)/judgebox/judgeboxd.conf || \
+		install -m 0644 policies/judgeboxd.conf $(DESTDIR)$(SYSCONFDIR)/judgebox/judgeboxd.conf
 
 clean:
 	rm -rf $(O)
