@@ -101,12 +101,23 @@ DEPS += libzmq3-dev libmsgpack-dev libsqlite3-dev python3-zmq python3-msgpack
 # The toolchains tests/toolchains.t runs in the jail (about 1.2 GB installed:
 # golang-go ~450 MB, rustc ~370 MB, default-jdk-headless ~270 MB).
 DEPS += g++ default-jdk-headless nodejs golang-go rustc fp-compiler
+# Further languages tests/languages.t runs through judgeboxd (~240 MB more;
+# ghc and kotlin, ~1 GB together, are left out: listed unavailable, skipped).
+DEPS += node-typescript pypy3 php-cli ruby mono-mcs mono-runtime
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
 		apt-get install -y --no-install-recommends $$missing || \
 		{ apt-get update && apt-get install -y --no-install-recommends $$missing; }; \
+	fi
+	@# Debian's nodejs ships the Node.js types tsc needs; NodeSource's does not.
+	@if [ ! -d /usr/share/nodejs/@types/node ] && command -v npm >/dev/null; then \
+		echo "installing @types/node@18 from npm into /usr/share/nodejs/@types/node"; \
+		d=$$(mktemp -d) && (cd $$d && npm pack --silent @types/node@18 >/dev/null && \
+			mkdir -p /usr/share/nodejs/@types/node && \
+			tar -xzf types-node-*.tgz -C /usr/share/nodejs/@types/node --strip-components=1) || \
+			echo "(could not: TypeScript will be listed unavailable)"; rm -rf $$d; \
 	fi
 
 demo: deps all

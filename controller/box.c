@@ -9,7 +9,8 @@
  * The box holds files the job wrote: they are hostile. They are read only
  * through openat(O_NOFOLLOW) on regular files, with size caps, and only to
  * copy compile artifacts. Program output never touches the box: stdout and
- * stderr are files in the daemon's state directory passed as fds 1 and 2.
+ * stderr are files in the daemon's state directory (state_dir/io/N, never
+ * under the helper's box_root) passed as fds 1 and 2.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,7 +33,9 @@
 
 #define ARTIFACTS_MAX	(128u << 20)	/* bytes a compile may leave for the run */
 
-enum phase { P_IDLE, P_CLEAN, P_COMPILE, P_CLEAN_MID, P_RUN };
+/* P_BROKEN: `clean` failed three times running; the box is left out of
+ * service (and logged) rather than reused with what a job left in it. */
+enum phase { P_IDLE, P_CLEAN, P_COMPILE, P_CLEAN_MID, P_RUN, P_BROKEN };
 
 typedef struct box {
 	unsigned n;			/* the helper's box number */
@@ -40,6 +43,7 @@ typedef struct box {
 	pid_t pid;
 	int pidfd, resfd;		/* the child; its result pipe */
 	bool has_job, killed;
+	int clean_fails;
 	jobspec_t js;
 	const lang_t *lang;
 	step_t comp, run;
@@ -59,8 +63,45 @@ extern char **environ;
 static char *s_path(const box_t *b, const char *name)
 {
 	static char p[1024];
-	snprintf(p, sizeof p, "%s/boxes/%u/%s", C->state_dir, b->n, name);
+	snprintf(p, sizeof p, "%s/io/%u/%s", C->state_dir, b->n, name);
 	return p;
+}
+
+/* The running helper's pid, so that a daemon restarted after kill -9 can
+ * end what its predecessor left in the box (s_kill_stale). */
+static void s_write_pid(const box_t *b)
+{
+	FILE *f = fopen(s_path(b, "helper.pid"), "we");
+	if (f) {
+		fprintf(f, "%d\n", (int)b->pid);
+		fclose(f);
+	}
+}
+
+/* A helper of a previous daemon still in box b: kill it (it runs with our
+ * real uid, so we may), which kills its box; the box's lock goes with it. */
+static void s_kill_stale(const box_t *b)
+{
+	FILE *f = fopen(s_path(b, "helper.pid"), "re");
+	int pid = 0;
+	char path[64], cmd[256] = "";
+	if (!f)
+		return;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	f = pid > 1 ? fopen(path, "re") : NULL;
+	if (!f)
+		return;
+	size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+	fclose(f);
+	cmd[n] = 0;
+	if (!strcmp(cmd, "judgebox-helper")) {
+		jlog(LOG_NOTICE, "box %u: ending helper %d left by a previous daemon",
+		     b->n, pid);
+		kill(pid, SIGKILL);
+	}
 }
 
 /* Start the helper with argv; fds 0-2 as given (-1: /dev/null). */
@@ -86,6 +127,7 @@ static int s_spawn(box_t *b, char *const argv[], int in, int out, int err)
 		return jlog(LOG_ERR, "%s: %m", C->helper), -1;
 	}
 	b->resfd = pfd[0];
+	s_write_pid(b);
 	b->pidfd = (int)syscall(SYS_pidfd_open, b->pid, 0);
 	if (b->pidfd < 0) {
 		jlog(LOG_ERR, "pidfd_open: %m");
@@ -100,7 +142,7 @@ static int s_spawn(box_t *b, char *const argv[], int in, int out, int err)
 /* Run the helper to completion (start-up only): its exit code. */
 static int s_spawn_wait(box_t *b, char *const argv[])
 {
-	if (s_spawn(b, argv, -1, -1, -1))
+	if (s_spawn(b, argv, -1, -1, 2))	/* its messages to our log */
 		return -1;
 	int st;
 	while (waitpid(b->pid, &st, 0) < 0 && errno == EINTR)
@@ -116,7 +158,7 @@ static int s_clean(box_t *b, enum phase next)
 	snprintf(num, sizeof num, "%u", b->n);
 	char *argv[] = { "judgebox-helper", "clean", num, NULL };
 	b->phase = next;
-	return s_spawn(b, argv, -1, -1, -1);
+	return s_spawn(b, argv, -1, -1, 2);
 }
 
 /* ---- files into and out of the box ---- */
@@ -206,11 +248,15 @@ static int s_copy_dir(int from, int to, const lang_t *filter)
 		int fd = openat(from, e->d_name, O_RDONLY | O_NOFOLLOW |
 				O_NONBLOCK | O_CLOEXEC);
 		struct stat st;
-		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-		    (total += (uint64_t)st.st_size) > ARTIFACTS_MAX) {
+		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 			if (fd >= 0)
 				close(fd);
 			continue;
+		}
+		if ((total += (uint64_t)st.st_size) > ARTIFACTS_MAX) {
+			close(fd);
+			r = -2;
+			break;
 		}
 		char *buf = malloc((size_t)st.st_size + 1);
 		ssize_t got = buf ? pread(fd, buf, (size_t)st.st_size, 0) : -1;
@@ -288,7 +334,9 @@ static void s_expand(char *dst, size_t size, const char *src, const lang_t *l,
 	dst[k] = 0;
 }
 
-#define MAXARGV 160
+/* argv entries besides the job's args: the helper's options (at most 22),
+ * /bin/sh -c, and the run command's words (at most 64). */
+#define ARGV_FIXED 96
 /* The helper's argv for a run step; words point into buf. */
 static int s_argv(box_t *b, char **argv, char *buf, size_t size,
 		  const limits_t lim, const char *policy, const char *cmd,
@@ -320,12 +368,12 @@ static int s_argv(box_t *b, char **argv, char *buf, size_t size,
 	char *words = buf + k, *save, *t;
 	s_expand(words, size - k, cmd, b->lang, lim);
 	size_t wlen = strlen(words);
-	for (t = strtok_r(words, " ", &save); t && n < MAXARGV - 70;
+	for (t = strtok_r(words, " ", &save); t && n < ARGV_FIXED - 1;
 	     t = strtok_r(NULL, " ", &save))
 		argv[n++] = t;
 	k += wlen + 1;
 	const msgpack_object *a = mp_get(b->spec.root, "args");
-	for (uint32_t i = 0; i < a->via.array.size && n < MAXARGV - 1; i++) {
+	for (uint32_t i = 0; i < a->via.array.size; i++) {
 		const msgpack_object_str *w = &a->via.array.ptr[i].via.str;
 		if (k + w->size + 1 > size)
 			return -1;
@@ -346,10 +394,13 @@ static int s_open_out(box_t *b, const char *name)
 
 static int s_start_compile(box_t *b)
 {
-	char *argv[MAXARGV], buf[4096];
+	char *argv[ARGV_FIXED + 1], buf[4096];
 	limits_t lim;
-	for (int i = 0; i < L_COUNT; i++)
+	for (int i = 0; i < L_COUNT; i++) {
 		lim[i] = b->lang->has_climits[i] ? b->lang->climits[i] : C->cdef[i];
+		if (lim[i] > C->hceil[i])	/* the helper would refuse the run */
+			lim[i] = C->hceil[i];
+	}
 	if (s_argv(b, argv, buf, sizeof buf, lim, "default", b->lang->compile,
 		   true))
 		return -1;
@@ -364,15 +415,15 @@ static int s_start_compile(box_t *b)
 
 static int s_start_run(box_t *b)
 {
-	char *argv[MAXARGV];
 	const msgpack_object *a = mp_get(b->spec.root, "args");
 	size_t size = 8192;
 	for (uint32_t i = 0; i < a->via.array.size; i++)
 		size += a->via.array.ptr[i].via.str.size + 1;
 	char *buf = malloc(size);
-	if (!buf || s_argv(b, argv, buf, size, b->js.lim, b->lang->policy,
-			   b->lang->run, false))
-		return free(buf), -1;
+	char **argv = calloc(ARGV_FIXED + a->via.array.size + 1, sizeof *argv);
+	if (!buf || !argv || s_argv(b, argv, buf, size, b->js.lim,
+				    b->lang->policy, b->lang->run, false))
+		return free(buf), free(argv), -1;
 	const msgpack_object *in = mp_get(b->spec.root, "stdin");
 	int fin = s_open_out(b, "stdin");
 	int out = s_open_out(b, "stdout"), err = s_open_out(b, "stderr");
@@ -383,6 +434,7 @@ static int s_start_run(box_t *b)
 		r = s_spawn(b, argv, fin, out, err);
 	}
 	free(buf);
+	free(argv);
 	if (fin >= 0)
 		close(fin);
 	if (out >= 0)
@@ -448,6 +500,13 @@ static int s_begin(box_t *b)
 	b->cache_key = s_fnv(blob, len, 0xcbf29ce484222325ull);
 	int hit = store_cache_find(b->cache_key, blob, len, &b->cache_entry);
 	free(blob);
+	int dir = hit > 0 ? s_cache_dir(b->cache_entry, false) : -1;
+	if (hit > 0 && dir < 0) {	/* the files are gone: build again */
+		store_cache_drop(b->cache_entry);
+		hit = 0;
+	}
+	if (dir >= 0)
+		close(dir);
 	if (hit > 0) {
 		store_set_state(b->js.id, S_RUNNING, false);
 		job_state_changed(b->js.id);
@@ -581,6 +640,13 @@ static void s_compiled(box_t *b, int code, char *rec)
 		close(from);
 	if (to >= 0)
 		close(to);
+	if (r == -2) {
+		store_cache_drop(b->cache_entry);
+		s_cache_drop(b->cache_entry);
+		b->comp.ran = true;
+		return s_finish(b, S_JUDGED, "compile_error",
+				"the compiler left more than 128 MiB for the run");
+	}
 	if (r || s_clean(b, P_CLEAN_MID))
 		return s_helper_failed(b, "compile cache", NULL);
 	store_set_state(b->js.id, S_RUNNING, false);
@@ -619,11 +685,21 @@ static void s_reaped(box_t *b, int code, char *rec)
 	}
 	switch (p) {
 	case P_CLEAN:
-		if (code)
-			jlog(LOG_ERR, "box %u: clean failed (exit %d)", b->n, code);
+		if (code && ++b->clean_fails < 3) {
+			jlog(LOG_ERR, "box %u: clean failed (exit %d); again", b->n, code);
+			if (s_clean(b, P_CLEAN) == 0)
+				break;
+		}
+		if (code) {
+			jlog(LOG_CRIT, "box %u: clean keeps failing; out of service", b->n);
+			b->phase = P_BROKEN;
+			break;
+		}
+		b->clean_fails = 0;
 		b->phase = P_IDLE;
 		box_freed();
 		break;
+	case P_BROKEN:
 	case P_CLEAN_MID:
 		if (code || s_to_run(b))
 			s_helper_failed(b, "clean", NULL);
@@ -679,10 +755,20 @@ int box_start(jobspec_t *js)
 	memset(&b->run, 0, sizeof b->run);
 	b->cout_bytes = 0;
 	b->lang = conf_lang(C, b->js.lang);
-	if (!b->lang || mp_parse(&b->spec, b->js.spec, b->js.spec_len, false,
-				 err, sizeof err)) {
+	char why[400] = "";
+	if (!b->lang)
+		snprintf(why, sizeof why, "language %s is no longer configured",
+			 b->js.lang);
+	else if (!b->lang->available)
+		snprintf(why, sizeof why, "language %s is not available on this "
+			 "host: %s", b->js.lang, b->lang->reason);
+	else if (mp_parse(&b->spec, b->js.spec, b->js.spec_len, false, err,
+			  sizeof err))
+		snprintf(why, sizeof why, "the stored job is unreadable: %s", err);
+	if (*why) {
+		mp_doc_free(&b->spec);
 		memset(&b->spec, 0, sizeof b->spec);
-		s_finish(b, S_FAILED, "internal_error", "unreadable job");
+		s_finish(b, S_FAILED, "internal_error", why);
 		return 0;
 	}
 	if (s_begin(b))
@@ -721,8 +807,16 @@ size_t box_pollfds(int *fds, size_t max)
 {
 	size_t n = 0;
 	for (unsigned i = 0; i < s_nboxes && n < max; i++)
-		if (s_boxes[i].phase != P_IDLE && s_boxes[i].pidfd >= 0)
+		if (s_boxes[i].pidfd >= 0)
 			fds[n++] = s_boxes[i].pidfd;
+	return n;
+}
+
+int box_active_count(void)
+{
+	int n = 0;
+	for (unsigned i = 0; i < s_nboxes; i++)
+		n += s_boxes[i].phase != P_IDLE && s_boxes[i].phase != P_BROKEN;
 	return n;
 }
 
@@ -743,7 +837,7 @@ int box_init(const conf_t *c)
 {
 	C = c;
 	char p[700];
-	snprintf(p, sizeof p, "%s/boxes", c->state_dir);
+	snprintf(p, sizeof p, "%s/io", c->state_dir);
 	mkdir(p, 0700);
 	snprintf(p, sizeof p, "%s/cache", c->state_dir);
 	mkdir(p, 0700);
@@ -756,8 +850,9 @@ int box_init(const conf_t *c)
 		box_t *b = &s_boxes[i];
 		b->n = c->first_box + i;
 		b->pidfd = b->resfd = -1;
-		snprintf(p, sizeof p, "%s/boxes/%u", c->state_dir, b->n);
+		snprintf(p, sizeof p, "%s/io/%u", c->state_dir, b->n);
 		mkdir(p, 0700);
+		s_kill_stale(b);
 		if (i == 0 && s_spawn_wait(b, setup)) {
 			jlog(LOG_ERR, "%s setup failed", c->helper);
 			return -1;
@@ -766,6 +861,10 @@ int box_init(const conf_t *c)
 		snprintf(num, sizeof num, "%u", b->n);
 		char *clean[] = { "judgebox-helper", "clean", num, NULL };
 		int r = s_spawn_wait(b, clean);
+		for (int t = 0; r == 75 && t < 100; t++) {	/* a killed stale helper */
+			usleep(50000);
+			r = s_spawn_wait(b, clean);
+		}
 		if (r) {
 			jlog(LOG_ERR, "%s clean %u failed (exit %d)", c->helper,
 			     b->n, r);

@@ -104,14 +104,40 @@ static int s_limit_line(conf_t *c, const char *rest)
 	unsigned long long d, m;
 	int n = 0;
 	if (sscanf(rest, "%31s %llu %llu %n", name, &d, &m, &n) != 3 ||
-	    rest[n] || d == 0 || d > m)
-		return -1;
+	    rest[n] || d == 0 || d > m || strchr(rest + strlen(name), '-'))
+		return -1;	/* strtoull would take "-1" for 2^64 - 1 */
 	int i = limit_index(name);
 	if (i < 0)
 		return -1;
 	c->def[i] = d;
 	c->ceil[i] = m;
 	return 0;
+}
+
+/* "compile_limit NAME VALUE": the compile step's default (languages may
+ * set their own); helper.conf's ceiling still applies. */
+static int s_compile_limit_line(conf_t *c, const char *rest)
+{
+	char name[32];
+	unsigned long long v;
+	int n = 0;
+	if (sscanf(rest, "%31s %llu %n", name, &v, &n) != 2 || rest[n] || v == 0 ||
+	    strchr(rest + strlen(name), '-'))
+		return -1;
+	int i = limit_index(name);
+	if (i < 0 || i == L_OUTPUT)
+		return -1;
+	c->cdef[i] = v;
+	return 0;
+}
+
+/* admins: user names (PROTOCOL.md 3.3), separated by spaces or commas. */
+static bool s_admins_ok(const char *v)
+{
+	for (const char *p = v; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_.-: ,", *p))
+			return false;
+	return true;
 }
 
 struct ukey {
@@ -146,16 +172,22 @@ static int s_conf_key(conf_t *c, const char *k, const char *v)
 		{ "server_key", c->server_key, sizeof c->server_key },
 		{ "clients_dir", c->clients_dir, sizeof c->clients_dir },
 	};
+	if (!strcmp(k, "admins") && (!v || !s_admins_ok(v)))
+		return -1;
+	if (!strcmp(k, "log") && (!v || (strcmp(v, "stderr") && strcmp(v, "syslog"))))
+		return -1;
+	bool may_be_empty = !strcmp(k, "admins") || !strncmp(k, "tcp_", 4);
 	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
 		if (!strcmp(k, s[i].name))
-			return s_copy(s[i].dst, s[i].size, v);
+			return !v || (!*v && !may_be_empty) ? -1 :
+			       s_copy(s[i].dst, s[i].size, v);
 	for (size_t i = 0; i < sizeof s_ukeys / sizeof *s_ukeys; i++)
 		if (!strcmp(k, s_ukeys[i].name))
 			return s_uint(v, s_ukeys[i].max,
 				      (uint64_t *)((char *)c + s_ukeys[i].off));
 	uint64_t n;
 	if (!strcmp(k, "boxes") || !strcmp(k, "first_box")) {
-		if (s_uint(v, 4096, &n))
+		if (s_uint(v, !strcmp(k, "boxes") ? 256 : 4096, &n))
 			return -1;
 		*(!strcmp(k, "boxes") ? &c->boxes : &c->first_box) = (unsigned)n;
 		return 0;
@@ -172,7 +204,7 @@ static int s_conf_key(conf_t *c, const char *k, const char *v)
 static void s_defaults(conf_t *c)
 {
 	memset(c, 0, sizeof *c);
-	strcpy(c->state_dir, "/var/lib/judgebox");
+	strcpy(c->state_dir, "/var/lib/judgebox/state");
 	strcpy(c->helper, LIBEXECDIR "/judgebox-helper");
 	strcpy(c->helper_conf, SYSCONFDIR "/judgebox/helper.conf");
 	strcpy(c->languages_dir, SYSCONFDIR "/judgebox/languages.d");
@@ -200,6 +232,7 @@ static void s_defaults(conf_t *c)
 	memcpy(c->def, s_def, sizeof c->def);
 	memcpy(c->ceil, s_ceil, sizeof c->ceil);
 	memcpy(c->cdef, s_cdef, sizeof c->cdef);
+	memcpy(c->hceil, s_ceil, sizeof c->hceil);
 }
 
 /* The helper's ceilings bound ours: a run above them would only fail later.
@@ -224,6 +257,7 @@ static void s_helper_limits(conf_t *c)
 		int i = limit_index(name);
 		if (i < 0 || i == L_OUTPUT)
 			continue;
+		c->hceil[i] = m;
 		if (m < c->ceil[i])
 			c->ceil[i] = m;
 		if (c->def[i] > c->ceil[i])
@@ -237,9 +271,12 @@ static void s_helper_limits(conf_t *c)
 int conf_load(conf_t *c, const char *path)
 {
 	s_defaults(c);
-	FILE *f = path ? fopen(path, "r") : NULL;
-	if (path && !f) {
-		jlog(LOG_ERR, "%s: %s", path, strerror(errno));
+	FILE *f = path ? fopen(path, "re") : NULL;
+	struct stat st;
+	if (path && (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode))) {
+		jlog(LOG_ERR, "%s: %s", path, f ? "not a regular file" : strerror(errno));
+		if (f)
+			fclose(f);
 		return -1;
 	}
 	char line[2048];
@@ -250,15 +287,9 @@ int conf_load(conf_t *c, const char *path)
 		int r;
 		if (!strncmp(k, "limit ", 6) && !v)
 			r = s_limit_line(c, k + 6);
-		else if (!strncmp(k, "compile_limit ", 14) && !v) {
-			limits_t d, m;
-			memcpy(d, c->def, sizeof d), memcpy(m, c->ceil, sizeof m);
-			r = s_limit_line(c, k + 14);
-			for (int i = 0; i < L_COUNT; i++)
-				if (c->def[i] != d[i])
-					c->cdef[i] = c->def[i];
-			memcpy(c->def, d, sizeof d), memcpy(c->ceil, m, sizeof m);
-		} else
+		else if (!strncmp(k, "compile_limit ", 14) && !v)
+			r = s_compile_limit_line(c, k + 14);
+		else
 			r = s_conf_key(c, k, v);
 		if (r) {
 			jlog(LOG_ERR, "%s:%d: %s '%s'", path, ln,
@@ -270,6 +301,11 @@ int conf_load(conf_t *c, const char *path)
 	if (f)
 		fclose(f);
 	s_helper_limits(c);
+	if (!*c->box_root) {
+		jlog(LOG_ERR, "%s: no box_root: the daemon reads it (and the ceilings) "
+		     "from helper.conf, which must be readable", c->helper_conf);
+		return -1;
+	}
 	if (!*c->tcp_endpoint != !*c->tcp_events ||
 	    (*c->tcp_endpoint && (strncmp(c->tcp_endpoint, "tcp://", 6) ||
 				  strncmp(c->tcp_events, "tcp://", 6)))) {

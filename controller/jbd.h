@@ -52,6 +52,7 @@ typedef struct conf {
 	bool sync_full;
 	limits_t def, ceil;		/* run limits: defaults and ceilings */
 	limits_t cdef;			/* compile step defaults */
+	limits_t hceil;			/* helper.conf's ceilings */
 	lang_t *langs;
 	size_t nlangs;
 	int cgroup_version;
@@ -139,6 +140,7 @@ int store_list(mp_w *w, const list_q *q, uint64_t *last_id, bool *more,
 /* Compile cache: the artifacts directory name for key, or create one. */
 int store_cache_find(uint64_t key, const void *blob, size_t len,
 		     uint64_t *entry);
+void store_cache_drop(uint64_t entry);
 int store_cache_add(uint64_t key, const void *blob, size_t len,
 		    uint64_t *entry, uint64_t max_entries, uint64_t *evicted,
 		    size_t *nevicted);
@@ -147,6 +149,7 @@ int store_cache_add(uint64_t key, const void *blob, size_t len,
 int box_init(const conf_t *c);
 void box_shutdown(void);
 int box_free_count(void);
+int box_active_count(void);		/* boxes with a child (not idle, not broken) */
 int box_total(void);
 /* Start job js in a free box (takes js); -1 if none free. */
 int box_start(jobspec_t *js);

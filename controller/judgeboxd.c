@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -574,6 +575,21 @@ static void *s_bind(void *ctx, int type, const char *ep, bool curve)
 	return s;
 }
 
+/* One daemon per state directory: a second one would take over the first's
+ * sockets and boxes. The lock lives as long as the process. */
+static int s_lock(const conf_t *c)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s/judgeboxd.lock", c->state_dir);
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		jlog(LOG_ERR, "%s: %s", p, fd < 0 ? strerror(errno) :
+		     "another judgeboxd is running on this state directory");
+		return -1;
+	}
+	return 0;	/* fd stays open on purpose */
+}
+
 static int s_cgroup_version(void)
 {
 	struct stat st;
@@ -619,7 +635,7 @@ static int s_loop(int sfd)
 					     s_trouter ? ZMQ_POLLIN : 0, 0 };
 		for (size_t i = 0; i < nb; i++)
 			items[NFIXED + i] = (zmq_pollitem_t){ NULL, fds[i], ZMQ_POLLIN, 0 };
-		if (G_draining && box_free_count() == box_total())
+		if (G_draining && box_active_count() == 0)
 			return 0;
 		int nitems = s_trouter ? NFIXED : 2;
 		if (nb)
@@ -693,10 +709,11 @@ int main(int argc, char **argv)
 	G_started_at = now_ms();
 	G_cgroup = s_cgroup_version();
 	int sfd = s_signalfd();
-	if (sfd < 0 || store_open(&conf) || box_init(&conf))
+	if (sfd < 0 || s_lock(&conf) || store_open(&conf) || box_init(&conf))
 		return 71;
 	store_begin();
 	store_each_active(s_recover_one, NULL);
+	s_schedule();		/* recovered jobs start now, not at the first request */
 	void *ctx = zmq_ctx_new();
 	s_router = s_bind(ctx, ZMQ_ROUTER, conf.endpoint, false);
 	s_pub = s_bind(ctx, ZMQ_PUB, conf.events, false);

@@ -716,6 +716,16 @@ int store_cache_find(uint64_t key, const void *blob, size_t len,
 	return 0;
 }
 
+void store_cache_drop(uint64_t entry)
+{
+	static const char q[] = "DELETE FROM cache WHERE id = ?";
+	sqlite3_stmt *st = s_stmt(q);
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, (int64_t)entry);
+	s_done(st);
+}
+
 int store_cache_add(uint64_t key, const void *blob, size_t len,
 		    uint64_t *entry, uint64_t max_entries, uint64_t *evicted,
 		    size_t *nevicted)

@@ -57,6 +57,9 @@ bind /lib64
 bind /etc/alternatives
 bind /etc/ld.so.cache
 bind /etc/java-17-openjdk
+bind /etc/mono
+bind /etc/php/8.2/cli
+bind /etc/php/8.2/mods-available
 bind $PROGS
 limit cpu-ms 2000 20000
 limit wall-ms 5000 60000
