@@ -102,6 +102,10 @@ int store_commit(void);
 bool store_in_txn(void);
 void store_rollback(void);
 int store_expire(int64_t before_ms);
+/* An existing (user, idem): 1 with its id and whether its spec is the
+ * same, 0 if none, -1 on error. */
+int store_find_idem(const char *user, const char *idem, const void *spec,
+		    size_t len, uint64_t *id, bool *same);
 /* Insert a queued job; *id out. Returns 0, or 1 if (user, idem) exists:
  * then *id is that job and *same tells whether its spec matches. */
 int store_insert(const char *kind, const char *user, const char *by,

@@ -241,18 +241,28 @@ static int s_limits(const ctx_t *c, const lang_t *l, limits_t asked, limits_t ef
 		return s_bad(c, "limits", "must be a map"), -1;
 	for (uint32_t i = 0; m && i < m->via.map.size; i++) {
 		const msgpack_object_kv *kv = &m->via.map.ptr[i];
-		char k[24];
+		char k[24] = "";
 		if (!mp_str_copy(&kv->key, k, sizeof k) || limit_index(k) < 0 ||
 		    strchr(k, '-')) {
-			snprintf(field, sizeof field, "limits.%.20s", k);
-			return s_bad(c, "limits", "unknown limit"), -1;
+			const char *kp;
+			size_t kn;
+			mp_as_str(&kv->key, &kp, &kn);
+			snprintf(field, sizeof field, "limits.%.*s",
+				 (int)(kn < 24 ? kn : 24), kp);
+			return s_bad(c, field, "unknown limit (see health: "
+				     "limits.defaults)"), -1;
 		}
 		int j = limit_index(k);
 		snprintf(field, sizeof field, "limits.%s", k);
 		if (kv->val.type == MSGPACK_OBJECT_NIL)
 			continue;
-		if (!mp_as_uint(&kv->val, &asked[j]) || asked[j] == 0)
+		if (!mp_as_uint(&kv->val, &asked[j]))
 			return s_bad(c, field, "must be a positive integer"), -1;
+		if (asked[j] == 0) {
+			reply_error(c->r, "bad_request", field, &G_conf->ceil[j], NULL,
+				    "%s: must be 1 to %" PRIu64, field, G_conf->ceil[j]);
+			return -1;
+		}
 		if (asked[j] > G_conf->ceil[j]) {
 			reply_error(c->r, "bad_request", field, &G_conf->ceil[j], NULL,
 				    "%s: %" PRIu64 " is above the ceiling of %" PRIu64,
@@ -350,14 +360,11 @@ static void s_run(const ctx_t *c)
 	const lang_t *l = s_lang(c);
 	if (!l || s_run_opts(c, &o))
 		return;
-	if (G_draining) {
-		reply_error(c->r, "unavailable", NULL, NULL, NULL, "draining");
-		return;
-	}
 	const char *user = *o.as_user ? o.as_user : c->r->user;
 	mp_w spec;
 	mp_w_init(&spec);
-	mp_w_map(&spec, 7);
+	mp_w_map(&spec, 8);
+	mp_w_kstr(&spec, "form", mp_get(c->m, "source") ? "source" : "files");
 	mp_w_str(&spec, "files");
 	if (s_files(c, l, &spec) || s_stdin_args(c, &spec) || s_limits(c, l, asked, eff))
 		return mp_w_free(&spec);
@@ -368,17 +375,25 @@ static void s_run(const ctx_t *c)
 	mp_w_array(&spec, L_COUNT);
 	for (int j = 0; j < L_COUNT; j++)
 		mp_w_uint(&spec, asked[j]);
-	uint64_t id;
+	uint64_t id = 0;
 	bool same = true;
-	int r = -1;
-	if (mp_w_ok(&spec) && !s_queue_room(c, user, o.wait) && store_begin() == 0)
-		r = store_insert("run", user, *o.as_user ? c->r->user : NULL, l->id,
+	int r = 0;
+	/* A retry of an accepted run is answered as such (dup) even when the
+	 * queue is full or the daemon drains: the job exists. */
+	if (!mp_w_ok(&spec))
+		return mp_w_free(&spec), reply_error(c->r, "internal", NULL, NULL,
+						     NULL, "out of memory");
+	if (*o.idem)
+		r = store_find_idem(user, o.idem, spec.buf, spec.len, &id, &same);
+	if (r == 0 && G_draining)
+		return mp_w_free(&spec), reply_error(c->r, "unavailable", NULL,
+						     NULL, NULL, "draining");
+	if (r == 0 && s_queue_room(c, user, o.wait))
+		return mp_w_free(&spec);
+	if (r == 0)
+		r = store_begin() ? -1 : store_insert("run", user, *o.as_user ? c->r->user : NULL, l->id,
 				 *o.label ? o.label : NULL, *o.idem ? o.idem : NULL,
 				 eff, spec.buf, spec.len, &id, &same);
-	else if (!mp_w_ok(&spec))
-		reply_error(c->r, "internal", NULL, NULL, NULL, "out of memory");
-	else
-		return mp_w_free(&spec);	/* queue_full was replied */
 	mp_w_free(&spec);
 	if (r < 0)
 		return reply_error(c->r, "unavailable", NULL, NULL, NULL,
@@ -701,7 +716,7 @@ void ops_handle(const req_t *r, const void *body, size_t len)
 	if (vo && !mp_as_uint(vo, &v))
 		s_bad(&c, "v", "must be an unsigned integer");
 	else if (v > PROTO_V)
-		reply_error(r, "version_mismatch", "v", NULL, NULL,
+		reply_error(&rr, "version_mismatch", "v", NULL, NULL,
 			    "this daemon speaks protocol version %d", PROTO_V);
 	else if (!mp_str_copy(mp_get(c.m, "op"), op, sizeof op))
 		s_bad(&c, "op", "is required and must be a string");
@@ -713,7 +728,7 @@ void ops_handle(const req_t *r, const void *body, size_t len)
 				break;
 			}
 		if (i == sizeof ops / sizeof *ops)
-			reply_error(r, "bad_request", "op", NULL, NULL,
+			reply_error(&rr, "bad_request", "op", NULL, NULL,
 				    "op: unknown operation '%s'", op);
 	}
 	mp_doc_free(&d);

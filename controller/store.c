@@ -181,7 +181,7 @@ static void s_limits_blob(mp_w *w, const limits_t lim)
 }
 
 /* An existing (user, idem): its id and whether the spec is the same. */
-static int s_find_idem(const char *user, const char *idem, const void *spec,
+int store_find_idem(const char *user, const char *idem, const void *spec,
 		       size_t len, uint64_t *id, bool *same)
 {
 	static const char q[] =
@@ -205,7 +205,7 @@ int store_insert(const char *kind, const char *user, const char *by,
 		 uint64_t *id, bool *same)
 {
 	if (idem) {
-		int r = s_find_idem(user, idem, spec, spec_len, id, same);
+		int r = store_find_idem(user, idem, spec, spec_len, id, same);
 		if (r)
 			return r;
 	}
