@@ -95,6 +95,16 @@ static int s_done(sqlite3_stmt *st)
 	return 0;
 }
 
+/* The one row of a query by job id, or NULL. */
+static sqlite3_stmt *s_row(const char *sql, uint64_t id)
+{
+	sqlite3_stmt *st = s_stmt(sql);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, (int64_t)id);
+	return sqlite3_step(st) == SQLITE_ROW ? st : NULL;
+}
+
 int store_open(const conf_t *c)
 {
 	char path[600];
@@ -323,11 +333,8 @@ int store_load_spec(uint64_t id, jobspec_t *js)
 {
 	static const char q[] =
 		"SELECT user, lang, attempt, limits, spec FROM jobs WHERE id = ?";
-	sqlite3_stmt *st = s_stmt(q);
+	sqlite3_stmt *st = s_row(q, id);
 	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, (int64_t)id);
-	if (sqlite3_step(st) != SQLITE_ROW)
 		return -1;
 	memset(js, 0, sizeof *js);
 	js->id = id;
@@ -362,11 +369,8 @@ int store_job_state(uint64_t id, int *state, char *user, size_t usize,
 {
 	static const char q[] =
 		"SELECT state, user, attempt FROM jobs WHERE id = ?";
-	sqlite3_stmt *st = s_stmt(q);
+	sqlite3_stmt *st = s_row(q, id);
 	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, (int64_t)id);
-	if (sqlite3_step(st) != SQLITE_ROW)
 		return -1;
 	*state = sqlite3_column_int(st, 0);
 	if (user)
@@ -597,11 +601,8 @@ int store_write_job(mp_w *w, uint64_t id, int flags, const conf_t *c)
 	(void)c;
 	if (!*q)
 		snprintf(q, sizeof q, "SELECT %s FROM jobs WHERE id = ?", s_cols);
-	sqlite3_stmt *st = s_stmt(q);
+	sqlite3_stmt *st = s_row(q, id);
 	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, (int64_t)id);
-	if (sqlite3_step(st) != SQLITE_ROW)
 		return -1;
 	sqlite3_stmt *out = s_blobs(id, flags);
 	if (!out)
@@ -615,11 +616,8 @@ int store_write_event(mp_w *w, uint64_t id)
 	static char q[512];
 	if (!*q)
 		snprintf(q, sizeof q, "SELECT %s FROM jobs WHERE id = ?", s_cols);
-	sqlite3_stmt *st = s_stmt(q);
+	sqlite3_stmt *st = s_row(q, id);
 	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, (int64_t)id);
-	if (sqlite3_step(st) != SQLITE_ROW)
 		return -1;
 	size_t m = mp_w_map_begin(w), n = 6;
 	int state = (int)s_i(st, C_STATE);
