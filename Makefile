@@ -59,7 +59,7 @@ $(O)/proto/mp.o: proto/mp.c proto/mp.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(JUDGEBOXD): $(CTL_OBJ)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc -lsqlite3
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc -lsqlite3 -lyaml -lm
 $(JUDGEBOX): $(O)/controller/judgebox.o $(O)/proto/mp.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc
 controller: $(JUDGEBOXD) $(JUDGEBOX)
@@ -81,7 +81,7 @@ $(O)/attacks/%: tests/attacks/%.c tests/attacks/*.h tests/progs/hostile.h
 	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
 
 # C unit tests: link the helper's pure parts with the test's own stubs.
-UNIT_BIN = $(O)/unit/policy_test $(O)/unit/mp_test
+UNIT_BIN = $(O)/unit/policy_test $(O)/unit/mp_test $(O)/unit/compare_test
 unit: $(UNIT_BIN)
 $(O)/unit/policy_test: tests/unit/policy_test.c helper/policy.c helper/helper.h tests/lib/tap.h
 	@mkdir -p $(@D)
@@ -91,13 +91,23 @@ $(O)/unit/mp_test: tests/unit/mp_test.c proto/mp.c proto/mp.h tests/lib/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/mp_test.c proto/mp.c -lmsgpackc
 
+$(O)/unit/compare_test: tests/unit/compare_test.c controller/compare.c controller/compare.h \
+		proto/mp.c proto/mp.h tests/lib/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/compare_test.c controller/compare.c proto/mp.c \
+		-lmsgpackc -lm
+$(O)/unit/problem_test: tests/unit/problem_test.c controller/problem.c controller/problem.h \
+		tests/lib/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/problem_test.c controller/problem.c -lyaml
+
 check: deps all unit
 	prove -v tests/*.t
 
 # Debian packages the build and tests need, installed when missing.
 DEPS = gcc make libseccomp-dev libcap-dev perl bubblewrap python3 passwd util-linux
 # The controller's libraries; the client examples' Python bindings.
-DEPS += libzmq3-dev libmsgpack-dev libsqlite3-dev python3-zmq python3-msgpack
+DEPS += libzmq3-dev libmsgpack-dev libsqlite3-dev libyaml-dev python3-zmq python3-msgpack
 # The toolchains tests/toolchains.t runs in the jail (about 1.2 GB installed:
 # golang-go ~450 MB, rustc ~370 MB, default-jdk-headless ~270 MB).
 DEPS += g++ default-jdk-headless nodejs golang-go rustc fp-compiler

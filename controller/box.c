@@ -29,6 +29,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "jbd.h"
 
 #define ARTIFACTS_MAX	(128u << 20)	/* bytes a compile may leave for the run */
@@ -51,6 +52,13 @@ typedef struct box {
 	size_t cout_len;
 	uint64_t cout_bytes, cache_key, cache_entry;
 	mp_doc spec;			/* {files, stdin, args, ...} */
+	/* A `test` job (PROTOCOL.md 14): its tests, run one by one from the
+	 * one compile; the first failure's verdict and name. */
+	const msgpack_object *tests;
+	unsigned test_idx, ntests;
+	bool all;
+	compare_opts cmp;
+	char verdict[24], first_fail[80], fail_status[32];
 } box_t;
 
 static const conf_t *C;
@@ -424,7 +432,9 @@ static int s_start_run(box_t *b)
 	if (!buf || !argv || s_argv(b, argv, buf, size, b->js.lim,
 				    b->lang->policy, b->lang->run, false))
 		return free(buf), free(argv), -1;
-	const msgpack_object *in = mp_get(b->spec.root, "stdin");
+	const msgpack_object *in = b->tests ?
+		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[1] :
+		mp_get(b->spec.root, "stdin");
 	int fin = s_open_out(b, "stdin");
 	int out = s_open_out(b, "stdout"), err = s_open_out(b, "stderr");
 	int r = fin < 0 || out < 0 || err < 0 ? -1 :
@@ -588,10 +598,16 @@ static void s_finish(box_t *b, int state, const char *status,
 		else
 			store_set_state(id, S_QUEUED, true);
 	}
+	if (state == S_QUEUED && b->tests)
+		store_tests_clear(id);		/* the next attempt starts over */
 	if (state != S_QUEUED)
-		store_set_result(id, state, &b->comp, state == S_FAILED ?
-				 NULL : &b->run, status, message, b->cout_bytes,
-				 b->cout, b->cout_len);
+		store_set_result(id, state, &b->comp, state == S_FAILED ||
+				 b->tests ? NULL : &b->run, status, message,
+				 b->cout_bytes, b->cout, b->cout_len);
+	if (state == S_JUDGED && b->tests)
+		store_set_verdict(id, !strcmp(status, "compile_error") ?
+				  "compile_error" : *b->verdict ? b->verdict :
+				  "accepted", *b->first_fail ? b->first_fail : NULL);
 	job_state_changed(id);
 	char user[NAME_MAX_LEN + 1];
 	snprintf(user, sizeof user, "%s", b->js.user);
@@ -653,12 +669,74 @@ static void s_compiled(box_t *b, int code, char *rec)
 	job_state_changed(b->js.id);
 }
 
+/* The verdict of a test run from the helper's status (PROTOCOL.md 14.1);
+ * for a clean exit, the comparison of its output with the answer. */
+static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
+{
+	static const struct { const char *status, *verdict; } map[] = {
+		{ "cpu_limit", "time_limit" }, { "wall_limit", "time_limit" },
+		{ "memory_limit", "memory_limit" }, { "file_limit", "output_limit" },
+		{ "exit", "runtime_error" }, { "signal", "runtime_error" },
+		{ "violation", "security_violation" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (!strcmp(s->status, map[i].status))
+			return map[i].verdict;
+	if (strcmp(s->status, "ok"))
+		return "judge_error";
+	const msgpack_object *ans =
+		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[2];
+	int out = open(s_path(b, "stdout"), O_RDONLY | O_CLOEXEC);
+	int af = s_open_out(b, "answer");
+	compare_result r;
+	int bad = out < 0 || af < 0 ||
+		  s_write_all(af, ans->via.bin.ptr, ans->via.bin.size) ||
+		  lseek(af, 0, SEEK_SET) != 0 || compare_fds(out, af, &b->cmp, &r);
+	if (out >= 0)
+		close(out);
+	if (af >= 0)
+		close(af);
+	if (bad)
+		return snprintf(msg, size, "cannot compare: %s", strerror(errno)),
+		       "judge_error";
+	snprintf(msg, size, "%s", r.message);
+	return r.accepted ? "accepted" : "wrong_answer";
+}
+
+/* One test ran: store and publish its result, then the next or the end. */
+static void s_tested(box_t *b)
+{
+	char msg[256] = "";
+	const char *v = s_verdict(b, &b->run, msg, sizeof msg);
+	const msgpack_object_str *name =
+		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[0].via.str;
+	char nm[80];
+	snprintf(nm, sizeof nm, "%.*s", (int)name->size, name->ptr);
+	store_begin();
+	if (store_test_result(b->js.id, b->test_idx, nm, v, &b->run, msg))
+		job_test_event(b->js.id, b->test_idx, b->ntests);
+	bool accepted = !strcmp(v, "accepted");
+	if (!accepted && !*b->verdict) {
+		snprintf(b->verdict, sizeof b->verdict, "%s", v);
+		snprintf(b->first_fail, sizeof b->first_fail, "%s", nm);
+		snprintf(b->fail_status, sizeof b->fail_status, "%s", b->run.status);
+	}
+	if (++b->test_idx < b->ntests && (accepted || b->all)) {
+		if (s_clean(b, P_CLEAN_MID))
+			s_helper_failed(b, "clean", NULL);
+		return;
+	}
+	s_finish(b, S_JUDGED, *b->fail_status ? b->fail_status : "ok", NULL);
+}
+
 static void s_ran(box_t *b, int code, char *rec)
 {
 	step_t *s = &b->run;
 	s_parse_record(rec, s);
 	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
 		return s_helper_failed(b, "run", s);
+	if (b->tests)
+		return s_tested(b);
 	uint64_t cap = b->js.lim[L_OUTPUT] * 1024;
 	s->out = s_read_out(b, "stdout", cap, &s->out_len, &s->out_bytes);
 	s->err = s_read_out(b, "stderr", cap, &s->err_len, &s->err_bytes);
@@ -736,6 +814,26 @@ void box_ready(int fd)
 	}
 }
 
+/* A `test` job's tests, comparison and mode, from its spec. */
+static int s_test_setup(box_t *b, char *why, size_t size)
+{
+	char field[48], err[160];
+	b->tests = NULL;
+	b->test_idx = b->ntests = 0;
+	*b->verdict = *b->first_fail = *b->fail_status = 0;
+	if (!mp_str_eq(mp_get(b->spec.root, "kind"), "test"))
+		return 0;
+	b->tests = mp_get(b->spec.root, "tests");
+	b->ntests = b->tests ? b->tests->via.array.size : 0;
+	b->all = mp_str_eq(mp_get(b->spec.root, "mode"), "all");
+	compare_opts_default(&b->cmp);
+	const msgpack_object *c = mp_get(b->spec.root, "compare");
+	if (c && c->via.map.size &&
+	    compare_opts_from(c, &b->cmp, field, sizeof field, err, sizeof err))
+		return snprintf(why, size, "%s: %s", field, err), -1;
+	return 0;
+}
+
 /* ---- the pool ---- */
 
 int box_start(jobspec_t *js)
@@ -765,6 +863,8 @@ int box_start(jobspec_t *js)
 	else if (mp_parse(&b->spec, b->js.spec, b->js.spec_len, false, err,
 			  sizeof err))
 		snprintf(why, sizeof why, "the stored job is unreadable: %s", err);
+	else
+		s_test_setup(b, why, sizeof why);
 	if (*why) {
 		mp_doc_free(&b->spec);
 		memset(&b->spec, 0, sizeof b->spec);

@@ -17,8 +17,8 @@
 
 #include "../proto/mp.h"
 
-#define JBD_VERSION	"0.1.0"
-#define PROTO_V		1
+#define JBD_VERSION	"0.2.0"
+#define PROTO_V		2
 #define NAME_MAX_LEN	64	/* users, language ids, idem keys */
 
 /* The run limits, in the order of PROTOCOL.md 7.1 and judgebox-helper(8). */
@@ -111,7 +111,7 @@ int store_find_idem(const char *user, const char *idem, const void *spec,
 int store_insert(const char *kind, const char *user, const char *by,
 		 const char *lang, const char *label, const char *idem,
 		 const limits_t lim, const void *spec, size_t spec_len,
-		 uint64_t *id, bool *same);
+		 bool hidden, uint64_t *id, bool *same);
 /* A state change: bumps seq, sets times; returns the new seq or 0. */
 uint64_t store_set_state(uint64_t id, int state, bool new_attempt);
 int store_set_result(uint64_t id, int state, const step_t *comp,
@@ -149,6 +149,16 @@ int store_cache_add(uint64_t key, const void *blob, size_t len,
 		    uint64_t *entry, uint64_t max_entries, uint64_t *evicted,
 		    size_t *nevicted);
 
+/* Judging (PROTOCOL.md 14): per-test results, each bumping the job's seq
+ * (returned, 0 on error); the job's verdict; a test's event. */
+uint64_t store_test_result(uint64_t job, unsigned idx, const char *name,
+			   const char *verdict, const step_t *r,
+			   const char *message);
+void store_tests_clear(uint64_t job);
+int store_set_verdict(uint64_t job, const char *verdict, const char *first);
+int store_write_test_event(mp_w *w, uint64_t job, unsigned idx,
+			   unsigned total);
+
 /* box.c: the pool. */
 int box_init(const conf_t *c);
 void box_shutdown(void);
@@ -169,6 +179,7 @@ void box_ready(int fd);
  * open transaction; a job left its box (requeued: back in the queue); a box
  * is free. */
 void job_state_changed(uint64_t id);
+void job_test_event(uint64_t id, unsigned idx, unsigned total);
 void job_left(uint64_t id, const char *user, bool requeued);
 void box_freed(void);
 

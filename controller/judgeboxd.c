@@ -174,6 +174,23 @@ void job_state_changed(uint64_t id)
 	s_out_push(m);
 }
 
+/* A test of job id ended (in the open transaction): its event. */
+void job_test_event(uint64_t id, unsigned idx, unsigned total)
+{
+	msg_t *m = calloc(1, sizeof *m);
+	mp_w w;
+	mp_w_init(&w);
+	if (!m || store_write_test_event(&w, id, idx, total) || !mp_w_ok(&w)) {
+		free(m);
+		mp_w_free(&w);
+		return;
+	}
+	m->event = true;
+	snprintf(m->topic, sizeof m->topic, "job.%" PRIu64 ".", id);
+	m->body = mp_w_take(&w, &m->len);
+	s_out_push(m);
+}
+
 /* ---- waits ---- */
 
 typedef struct wait {
@@ -532,6 +549,7 @@ static void s_recover_one(void *arg, uint64_t id, const char *user, int state,
 				 "the daemon stopped during every attempt", 0, NULL, 0);
 	} else {
 		store_set_state(id, S_QUEUED, true);
+		store_tests_clear(id);
 		queue_add(id, user);
 	}
 	job_state_changed(id);

@@ -12,10 +12,12 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "compare.h"
 #include "loop.h"
 
 #define MAX_INT53	((1ull << 53) - 1)
 #define WAIT_MS_MAX	3600000u
+#define MAX_TESTS	1000	/* inline tests of one `test` */
 
 typedef struct ctx {
 	const req_t *r;
@@ -353,20 +355,72 @@ static void s_reply_run(const req_t *r, uint64_t id, bool dup, const run_opts *o
 	ops_reply_job(r, id, o->wait ? JW_OUTPUT : 0, dup);
 }
 
-static void s_run(const ctx_t *c)
+/* test's own fields (PROTOCOL.md 14): the tests, how to compare, when to
+ * stop, into the spec; *hidden for keep: false. */
+static int s_test_fields(const ctx_t *c, mp_w *spec, uint32_t *n, bool *hidden)
+{
+	const msgpack_object *t = mp_get(c->m, "tests"), *cmp = mp_get(c->m, "compare");
+	char field[48], err[160], mode[16] = "first_failure";
+	bool keep = true;
+	compare_opts co;
+	if (!t || t->type != MSGPACK_OBJECT_ARRAY || t->via.array.size == 0)
+		return s_bad(c, "tests", "an array of 1 or more {name, input, answer}"), -1;
+	if (t->via.array.size > MAX_TESTS)
+		return s_too_large(c, "tests", MAX_TESTS), -1;
+	if (cmp && compare_opts_from(cmp, &co, field, sizeof field, err, sizeof err))
+		return s_bad(c, field, err), -1;
+	if (s_opt_str(c, "mode", 1, 15, mode) < 0 || s_opt_bool(c, "keep", &keep) < 0)
+		return -1;
+	if (strcmp(mode, "first_failure") && strcmp(mode, "all"))
+		return s_bad(c, "mode", "first_failure or all"), -1;
+	*hidden = !keep;
+	mp_w_str(spec, "tests");
+	mp_w_array(spec, t->via.array.size);
+	for (uint32_t i = 0; i < t->via.array.size; i++) {
+		const msgpack_object *e = &t->via.array.ptr[i], *nm, *in, *an;
+		const char *np, *ip = "", *ap = "";
+		size_t nn, in_n = 0, an_n = 0;
+		bool okm = e->type == MSGPACK_OBJECT_MAP;
+		nm = okm ? mp_get(e, "name") : NULL;
+		in = okm ? mp_get(e, "input") : NULL;
+		an = okm ? mp_get(e, "answer") : NULL;
+		snprintf(field, sizeof field, "tests.%u", i);
+		if (!nm || !mp_as_str(nm, &np, &nn) || !s_name_ok(np, nn) || memchr(np, '/', nn) ||
+		    (in && !mp_as_bin(in, &ip, &in_n)) || (an && !mp_as_bin(an, &ap, &an_n)))
+			return s_bad(c, field, "{name: a file-name-like str, input: bin, answer: bin}"), -1;
+		mp_w_array(spec, 3);
+		mp_w_strn(spec, np, nn);
+		mp_w_bin(spec, ip, in_n);
+		mp_w_bin(spec, ap, an_n);
+	}
+	mp_w_kstr(spec, "mode", mode);
+	mp_w_str(spec, "compare");
+	if (cmp)
+		mp_w_object(spec, cmp);
+	else
+		mp_w_map(spec, 0);
+	*n += 3;
+	return 0;
+}
+
+static void s_submit(const ctx_t *c, const char *kind)
 {
 	run_opts o;
 	limits_t asked, eff;
+	bool hidden = false;
 	const lang_t *l = s_lang(c);
 	if (!l || s_run_opts(c, &o))
 		return;
 	const char *user = *o.as_user ? o.as_user : c->r->user;
 	mp_w spec;
 	mp_w_init(&spec);
-	mp_w_map(&spec, 8);
+	size_t sm = mp_w_map_begin(&spec);
+	uint32_t sn = 9;
+	mp_w_kstr(&spec, "kind", kind);
 	mp_w_kstr(&spec, "form", mp_get(c->m, "source") ? "source" : "files");
 	mp_w_str(&spec, "files");
-	if (s_files(c, l, &spec) || s_stdin_args(c, &spec) || s_limits(c, l, asked, eff))
+	if (s_files(c, l, &spec) || s_stdin_args(c, &spec) || s_limits(c, l, asked, eff) ||
+	    (!strcmp(kind, "test") && s_test_fields(c, &spec, &sn, &hidden)))
 		return mp_w_free(&spec);
 	mp_w_kstr(&spec, "lang", l->id);
 	mp_w_kstr(&spec, "label", o.label);
@@ -375,6 +429,7 @@ static void s_run(const ctx_t *c)
 	mp_w_array(&spec, L_COUNT);
 	for (int j = 0; j < L_COUNT; j++)
 		mp_w_uint(&spec, asked[j]);
+	mp_w_map_end(&spec, sm, sn);
 	uint64_t id = 0;
 	bool same = true;
 	int r = 0;
@@ -391,9 +446,9 @@ static void s_run(const ctx_t *c)
 	if (r == 0 && s_queue_room(c, user, o.wait))
 		return mp_w_free(&spec);
 	if (r == 0)
-		r = store_begin() ? -1 : store_insert("run", user, *o.as_user ? c->r->user : NULL, l->id,
+		r = store_begin() ? -1 : store_insert(kind, user, *o.as_user ? c->r->user : NULL, l->id,
 				 *o.label ? o.label : NULL, *o.idem ? o.idem : NULL,
-				 eff, spec.buf, spec.len, &id, &same);
+				 eff, spec.buf, spec.len, hidden, &id, &same);
 	mp_w_free(&spec);
 	if (r < 0)
 		return reply_error(c->r, "unavailable", NULL, NULL, NULL,
@@ -406,6 +461,16 @@ static void s_run(const ctx_t *c)
 		job_state_changed(id);
 	}
 	s_reply_run(c->r, id, r == 1, &o);
+}
+
+static void s_run(const ctx_t *c)
+{
+	s_submit(c, "run");
+}
+
+static void s_test(const ctx_t *c)
+{
+	s_submit(c, "test");
 }
 
 /* ---- get, cancel ---- */
@@ -685,6 +750,7 @@ void ops_handle(const req_t *r, const void *body, size_t len)
 	static const struct { const char *op; void (*fn)(const ctx_t *); } ops[] = {
 		{ "run", s_run }, { "get", s_get }, { "cancel", s_cancel },
 		{ "list", s_list }, { "languages", s_languages }, { "health", s_health },
+		{ "test", s_test },
 	};
 	req_t rr = *r;
 	ctx_t c = { .r = &rr };

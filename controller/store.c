@@ -47,12 +47,18 @@ static const char s_schema[] =
 	" stderr BLOB, stderr_bytes INTEGER, v_syscall TEXT, v_args TEXT,"
 	" c_status TEXT, c_exit INTEGER, c_signal INTEGER, c_cpu_us INTEGER,"
 	" c_wall_us INTEGER, c_memory_kb INTEGER, c_output BLOB,"
-	" c_output_bytes INTEGER, UNIQUE(user, idem));"
+	" c_output_bytes INTEGER, verdict TEXT, first_failure TEXT,"
+	" hidden INTEGER NOT NULL DEFAULT 0, UNIQUE(user, idem));"
 	"CREATE INDEX IF NOT EXISTS jobs_active ON jobs(state) WHERE state < 3;"
 	"CREATE INDEX IF NOT EXISTS jobs_user ON jobs(user, id);"
 	"CREATE TABLE IF NOT EXISTS cache(id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" key INTEGER NOT NULL, blob BLOB NOT NULL, used INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS cache_key ON cache(key);";
+	"CREATE INDEX IF NOT EXISTS cache_key ON cache(key);"
+	"CREATE TABLE IF NOT EXISTS test_results(job INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL, name TEXT NOT NULL, verdict TEXT NOT NULL,"
+	" status TEXT, exit_code INTEGER, signal INTEGER, cpu_us INTEGER,"
+	" wall_us INTEGER, memory_kb INTEGER, message TEXT, v_syscall TEXT,"
+	" v_args TEXT, PRIMARY KEY(job, idx));";
 
 /* Prepared statements, cached by the address of their SQL text. */
 static struct { const char *sql; sqlite3_stmt *st; } s_stmts[32];
@@ -175,11 +181,17 @@ void store_rollback(void)
 int store_expire(int64_t before_ms)
 {
 	static const char q[] =
-		"DELETE FROM jobs WHERE state >= 3 AND finished_at < ?";
+		"DELETE FROM jobs WHERE state >= 3 AND (finished_at < ?1"
+		" OR (hidden AND finished_at < ?2))";
+	static const char t[] =
+		"DELETE FROM test_results WHERE job NOT IN (SELECT id FROM jobs)";
 	sqlite3_stmt *st = s_stmt(q);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, before_ms);
+	sqlite3_bind_int64(st, 2, now_ms() - 3600000);	/* keep: false */
+	if (s_done(st) || !(st = s_stmt(t)))
+		return -1;
 	return s_done(st);
 }
 
@@ -212,7 +224,7 @@ int store_find_idem(const char *user, const char *idem, const void *spec,
 int store_insert(const char *kind, const char *user, const char *by,
 		 const char *lang, const char *label, const char *idem,
 		 const limits_t lim, const void *spec, size_t spec_len,
-		 uint64_t *id, bool *same)
+		 bool hidden, uint64_t *id, bool *same)
 {
 	if (idem) {
 		int r = store_find_idem(user, idem, spec, spec_len, id, same);
@@ -221,8 +233,8 @@ int store_insert(const char *kind, const char *user, const char *by,
 	}
 	static const char q[] =
 		"INSERT INTO jobs(kind, user, by, lang, label, idem, state,"
-		" attempt, seq, created_at, at, limits, spec)"
-		" VALUES(?, ?, ?, ?, ?, ?, 0, 1, 1, ?, ?, ?, ?)";
+		" attempt, seq, created_at, at, limits, spec, hidden)"
+		" VALUES(?, ?, ?, ?, ?, ?, 0, 1, 1, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = s_stmt(q);
 	mp_w w;
 	mp_w_init(&w);
@@ -236,6 +248,7 @@ int store_insert(const char *kind, const char *user, const char *by,
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_blob(st, 9, w.buf, (int)w.len, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, spec, (int)spec_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, hidden);
 	int r = s_done(st);
 	mp_w_free(&w);
 	if (r)
@@ -403,12 +416,13 @@ static const char s_cols[] =
 	" created_at, started_at, finished_at, limits, status, message, ran,"
 	" exit_code, signal, cpu_us, wall_us, memory_kb, stdout_bytes,"
 	" stderr_bytes, v_syscall, v_args, c_status, c_exit, c_signal,"
-	" c_cpu_us, c_wall_us, c_memory_kb, c_output_bytes, at";
+	" c_cpu_us, c_wall_us, c_memory_kb, c_output_bytes, at, verdict,"
+	" first_failure";
 enum { C_ID, C_KIND, C_USER, C_BY, C_LANG, C_LABEL, C_IDEM, C_STATE,
        C_ATTEMPT, C_SEQ, C_CREATED, C_STARTED, C_FINISHED, C_LIMITS,
        C_STATUS, C_MESSAGE, C_RAN, C_EXIT, C_SIGNAL, C_CPU, C_WALL, C_MEM,
        C_OUTB, C_ERRB, C_VSYS, C_VARGS, C_CSTATUS, C_CEXIT, C_CSIGNAL,
-       C_CCPU, C_CWALL, C_CMEM, C_COUTB, C_AT };
+       C_CCPU, C_CWALL, C_CMEM, C_COUTB, C_AT, C_VERDICT, C_FIRSTFAIL };
 
 static int64_t s_i(sqlite3_stmt *st, int c)
 {
@@ -491,12 +505,67 @@ static void s_stream(mp_w *w, size_t *n, const char *name, int64_t bytes,
 	}
 }
 
+/* One test's figures, as in a result and in a test event. */
+static uint32_t s_test_figures(mp_w *w, sqlite3_stmt *t, bool full)
+{
+	uint32_t n = 5;
+	mp_w_kstr(w, "name", (const char *)sqlite3_column_text(t, 1));
+	mp_w_kstr(w, "verdict", (const char *)sqlite3_column_text(t, 2));
+	mp_w_kuint(w, "cpu_ms", (uint64_t)sqlite3_column_int64(t, 6) / 1000);
+	mp_w_kuint(w, "wall_ms", (uint64_t)sqlite3_column_int64(t, 7) / 1000);
+	mp_w_kuint(w, "memory_kb", (uint64_t)sqlite3_column_int64(t, 8));
+	if (!full)
+		return n;
+	size_t k = 0;
+	s_kcol(w, &k, "status", t, 3);
+	s_kcol(w, &k, "exit_code", t, 4);
+	s_kcol(w, &k, "signal", t, 5);
+	s_kcol(w, &k, "message", t, 9);
+	if (sqlite3_column_type(t, 10) != SQLITE_NULL) {
+		mp_w_str(w, "violation");
+		mp_w_map(w, 1);
+		mp_w_kstr(w, "syscall", (const char *)sqlite3_column_text(t, 10));
+		k++;
+	}
+	return n + (uint32_t)k;
+}
+
+static const char s_test_q[] =
+	"SELECT idx, name, verdict, status, exit_code, signal, cpu_us, wall_us,"
+	" memory_kb, message, v_syscall FROM test_results WHERE job = ?1"
+	" AND (?2 < 0 OR idx = ?2) ORDER BY idx";
+
+/* "tests": the job's per-test results, in order. */
+static int s_tests(mp_w *w, uint64_t job)
+{
+	sqlite3_stmt *t;
+	if (sqlite3_prepare_v2(s_db, s_test_q, -1, &t, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(t, 1, (int64_t)job);
+	sqlite3_bind_int(t, 2, -1);
+	mp_w_str(w, "tests");
+	size_t am = mp_w_array_begin(w);
+	uint32_t n = 0;
+	for (; sqlite3_step(t) == SQLITE_ROW; n++) {
+		size_t m = mp_w_map_begin(w);
+		mp_w_map_end(w, m, s_test_figures(w, t, true));
+	}
+	mp_w_array_end(w, am, n);
+	sqlite3_finalize(t);
+	return 1;
+}
+
 static void s_result(mp_w *w, sqlite3_stmt *st, sqlite3_stmt *out)
 {
 	mp_w_str(w, "result");
 	size_t m = mp_w_map_begin(w), n = 0;
 	s_kcol(w, &n, "status", st, C_STATUS);
 	s_kcol(w, &n, "message", st, C_MESSAGE);
+	s_kcol(w, &n, "verdict", st, C_VERDICT);
+	s_kcol(w, &n, "first_failure", st, C_FIRSTFAIL);
+	if (sqlite3_column_type(st, C_VERDICT) != SQLITE_NULL &&
+	    sqlite3_column_int(out, 3))
+		n += s_tests(w, (uint64_t)s_i(st, C_ID));
 	if (s_i(st, C_RAN)) {
 		int64_t sig = s_i(st, C_SIGNAL);
 		s_kcol(w, &n, "exit_code", st, C_EXIT);
@@ -646,7 +715,8 @@ int store_list(mp_w *w, const list_q *q, uint64_t *last_id, bool *more,
 	       const conf_t *c)
 {
 	char sql[1024];
-	int k = snprintf(sql, sizeof sql, "SELECT id FROM jobs WHERE id < ?1");
+	int k = snprintf(sql, sizeof sql,
+			 "SELECT id FROM jobs WHERE id < ?1 AND NOT hidden");
 	if (q->user)
 		k += snprintf(sql + k, sizeof sql - (size_t)k, " AND user = ?2");
 	if (q->kind)
@@ -759,4 +829,100 @@ int store_cache_add(uint64_t key, const void *blob, size_t len,
 		return -1;
 	*entry = (uint64_t)sqlite3_last_insert_rowid(s_db);
 	return 0;
+}
+
+/* ---- judging: per-test results (PROTOCOL.md section 14) ---- */
+
+uint64_t store_test_result(uint64_t job, unsigned idx, const char *name,
+			   const char *verdict, const step_t *r,
+			   const char *message)
+{
+	static const char q[] =
+		"INSERT OR REPLACE INTO test_results(job, idx, name, verdict,"
+		" status, exit_code, signal, cpu_us, wall_us, memory_kb, message,"
+		" v_syscall, v_args) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char u[] =
+		"UPDATE jobs SET seq = seq + 1, at = ? WHERE id = ? RETURNING seq";
+	sqlite3_stmt *st = s_stmt(q);
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, (int64_t)job);
+	sqlite3_bind_int(st, 2, (int)idx);
+	s_text(st, 3, name);
+	s_text(st, 4, verdict);
+	s_text(st, 11, message && *message ? message : NULL);
+	if (r && r->ran) {
+		s_text(st, 5, r->status);
+		sqlite3_bind_int64(st, 6, (int64_t)r->exit_code);
+		sqlite3_bind_int64(st, 7, (int64_t)r->signal);
+		sqlite3_bind_int64(st, 8, (int64_t)r->cpu_us);
+		sqlite3_bind_int64(st, 9, (int64_t)r->wall_us);
+		sqlite3_bind_int64(st, 10, (int64_t)r->memory_kb);
+		if (*r->syscall)
+			s_text(st, 12, r->syscall), s_text(st, 13, r->args);
+	}
+	if (s_done(st) || !(st = s_stmt(u)))
+		return 0;
+	sqlite3_bind_int64(st, 1, now_ms());
+	sqlite3_bind_int64(st, 2, (int64_t)job);
+	uint64_t seq = sqlite3_step(st) == SQLITE_ROW ?
+		       (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return seq;
+}
+
+void store_tests_clear(uint64_t job)
+{
+	static const char q[] = "DELETE FROM test_results WHERE job = ?";
+	sqlite3_stmt *st = s_stmt(q);
+	if (st) {
+		sqlite3_bind_int64(st, 1, (int64_t)job);
+		s_done(st);
+	}
+}
+
+int store_set_verdict(uint64_t job, const char *verdict, const char *first)
+{
+	static const char q[] =
+		"UPDATE jobs SET verdict = ?, first_failure = ? WHERE id = ?";
+	sqlite3_stmt *st = s_stmt(q);
+	if (!st)
+		return -1;
+	s_text(st, 1, verdict);
+	s_text(st, 2, first);
+	sqlite3_bind_int64(st, 3, (int64_t)job);
+	return s_done(st);
+}
+
+/* The event of test idx (0-based) of total: PROTOCOL.md 14.3. */
+int store_write_test_event(mp_w *w, uint64_t job, unsigned idx, unsigned total)
+{
+	static const char q[] =
+		"SELECT seq, kind, attempt, at FROM jobs WHERE id = ?";
+	sqlite3_stmt *j = s_row(q, job), *t;
+	if (!j)
+		return -1;
+	mp_w_map(w, 10);
+	mp_w_kuint(w, "id", job);
+	mp_w_kuint(w, "seq", (uint64_t)sqlite3_column_int64(j, 0));
+	mp_w_kstr(w, "event", "test");
+	mp_w_kstr(w, "kind", (const char *)sqlite3_column_text(j, 1));
+	mp_w_kstr(w, "state", "running");
+	mp_w_kuint(w, "attempt", (uint64_t)sqlite3_column_int64(j, 2));
+	mp_w_kuint(w, "at", (uint64_t)sqlite3_column_int64(j, 3));
+	mp_w_kuint(w, "index", idx + 1);
+	mp_w_kuint(w, "total", total);
+	mp_w_str(w, "test");
+	if (sqlite3_prepare_v2(s_db, s_test_q, -1, &t, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(t, 1, (int64_t)job);
+	sqlite3_bind_int(t, 2, (int)idx);
+	int r = -1;
+	if (sqlite3_step(t) == SQLITE_ROW) {
+		size_t m = mp_w_map_begin(w);
+		mp_w_map_end(w, m, s_test_figures(w, t, false));
+		r = 0;
+	}
+	sqlite3_finalize(t);
+	return r;
 }

@@ -19,6 +19,7 @@ python3-zmq and python3-msgpack). Every program below is only ever submitted
 to the daemon, which runs it in a box.
 """
 import grp
+
 import itertools
 import json
 import os
@@ -32,6 +33,9 @@ import traceback
 
 import msgpack
 import zmq
+
+# The protocol version judgeboxd speaks (PROTOCOL.md section 13).
+PROTO_V = 2
 
 EP = os.environ["JUDGEBOX_ENDPOINT"]
 EV = os.environ["JUDGEBOX_EVENTS"]
@@ -106,8 +110,8 @@ def err_why(rep, code, field=ABSENT, rid=ABSENT, **more):
         why.append(f"rid {rep['rid']!r} present, want none")
     if rid is not None and rid is not ABSENT and (rep.get("rid") != rid or type(rep.get("rid")) is not type(rid)):
         why.append(f"rid {rep.get('rid')!r}, want {rid!r}")
-    if rep.get("v") != 1:
-        why.append(f"v {rep.get('v')!r}, want 1")
+    if rep.get("v") != PROTO_V:
+        why.append(f"v {rep.get('v')!r}, want {PROTO_V}")
     for k, want in more.items():
         if e.get(k) != want:
             why.append(f"error.{k} {e.get(k)!r}, want {want!r}")
@@ -147,7 +151,7 @@ def shape_check(rep):
     else:
         if type(rep.get("ok")) is not bool:
             why.append("ok is not a bool")
-        if rep.get("v") != 1:
+        if rep.get("v") != PROTO_V:
             why.append(f"v is {rep.get('v')!r}")
         why += [f"nil at {p}" for p in _nils(rep)]
         e = rep.get("error")
@@ -459,7 +463,7 @@ def t_health():
        "health: ceilings are the smaller of judgeboxd's and helper.conf's (cpu_ms 20000), output_kb 1024",
        _short(lim.get("ceilings")))
     ok(rep.get("user") == "root" and rep.get("admin") is True and rep.get("draining") is False
-       and rep.get("rid") == "h" and rep.get("v") == 1,
+       and rep.get("rid") == "h" and rep.get("v") == PROTO_V,
        "health: root is user root, admin true; draining false; rid and v", _short(rep))
     o = other({"op": "health"})[0] or {}
     ok(o.get("user") == "jbother" and o.get("admin") is False,
@@ -855,8 +859,8 @@ def t_envelope():
            "rid -1: bad_request without rid", rid=None)
     rep = raw_body(msgpack.packb({"op": "health"}))
     ok(get(rep, "ok") is True and "rid" not in rep, "a request without rid: a reply without rid", _short(rep))
-    is_err(once({"op": "health", "rid": 11, "v": 2}), "version_mismatch", "v 2: version_mismatch with v_max 1, rid echoed",
-           rid=11, v_max=1)
+    is_err(once({"op": "health", "rid": 11, "v": PROTO_V + 1}), "version_mismatch",
+           f"v {PROTO_V + 1}: version_mismatch with v_max {PROTO_V}, rid echoed", rid=11, v_max=PROTO_V)
     rep = call({"op": "health", "rid": 12, "v": 1, "extra": {"any": [1, 2.5, None]}})
     ok(get(rep, "ok") is True and rep.get("rid") == 12, "v 1 and an unknown field: ok", _short(rep))
 
