@@ -607,7 +607,8 @@ static void s_finish(box_t *b, int state, const char *status,
 	if (state == S_JUDGED && b->tests)
 		store_set_verdict(id, !strcmp(status, "compile_error") ?
 				  "compile_error" : *b->verdict ? b->verdict :
-				  "accepted", *b->first_fail ? b->first_fail : NULL);
+				  "accepted", *b->first_fail ? b->first_fail : NULL,
+				  b->ntests);
 	job_state_changed(id);
 	char user[NAME_MAX_LEN + 1];
 	snprintf(user, sizeof user, "%s", b->js.user);
@@ -729,12 +730,27 @@ static void s_tested(box_t *b)
 	s_finish(b, S_JUDGED, *b->fail_status ? b->fail_status : "ok", NULL);
 }
 
+/* A program that ignores SIGXFSZ (CPython does) fails its write at
+ * fsize_kb and exits on its own: if stdout or stderr reached the limit,
+ * the run's status is file_limit all the same. */
+static void s_file_limit(box_t *b, step_t *s)
+{
+	struct stat st;
+	uint64_t lim = b->js.lim[L_FSIZE] * 1024;
+	if (strcmp(s->status, "exit") && strcmp(s->status, "signal"))
+		return;
+	if ((stat(s_path(b, "stdout"), &st) == 0 && (uint64_t)st.st_size >= lim) ||
+	    (stat(s_path(b, "stderr"), &st) == 0 && (uint64_t)st.st_size >= lim))
+		snprintf(s->status, sizeof s->status, "file_limit");
+}
+
 static void s_ran(box_t *b, int code, char *rec)
 {
 	step_t *s = &b->run;
 	s_parse_record(rec, s);
 	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
 		return s_helper_failed(b, "run", s);
+	s_file_limit(b, s);
 	if (b->tests)
 		return s_tested(b);
 	uint64_t cap = b->js.lim[L_OUTPUT] * 1024;

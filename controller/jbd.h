@@ -155,7 +155,8 @@ uint64_t store_test_result(uint64_t job, unsigned idx, const char *name,
 			   const char *verdict, const step_t *r,
 			   const char *message);
 void store_tests_clear(uint64_t job);
-int store_set_verdict(uint64_t job, const char *verdict, const char *first);
+int store_set_verdict(uint64_t job, const char *verdict, const char *first,
+		      unsigned ntests);
 int store_write_test_event(mp_w *w, uint64_t job, unsigned idx,
 			   unsigned total);
 

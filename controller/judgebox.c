@@ -9,6 +9,7 @@
  * judgebox(1) is the reference for commands, output and exit statuses.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -25,7 +26,7 @@
 #include "../proto/mp.h"
 
 #ifndef JUDGEBOX_VERSION
-#define JUDGEBOX_VERSION "0.1.0"
+#define JUDGEBOX_VERSION "0.2.0"
 #endif
 
 /* Exit statuses: judgebox(1), EXIT STATUS. */
@@ -47,6 +48,9 @@ enum {
 #define MAX_ID		 ((1ULL << 53) - 1)
 #define MAX_FILE_BYTES	 (64u << 20)	/* larger files than this are refused locally */
 #define MAX_STATES	 6
+#define PROTO_V		 2		/* the highest protocol version we speak */
+#define TEST_NAME_MAX	 64		/* a test name: one file name component */
+#define SIZE_CHECK	 (1u << 20)	/* larger requests check max_request first */
 
 static const char *const s_limit_names[] = {
 	"cpu_ms", "wall_ms", "memory_kb", "procs", "fsize_kb",
@@ -58,15 +62,42 @@ static const char *const s_limit_names[] = {
 enum {
 	OPT_EVENTS = 1000, OPT_JSON, OPT_TIMEOUT, OPT_VERSION, OPT_STDIN_TEXT,
 	OPT_LABEL, OPT_IDEM, OPT_SOURCE, OPT_USER, OPT_STATE, OPT_LIMIT,
-	OPT_ALL, OPT_CURSOR, OPT_LIMITS = 1100,
+	OPT_ALL, OPT_CURSOR, OPT_TESTS, OPT_CASE, OPT_COMPARE, OPT_NO_KEEP,
+	OPT_LIMITS = 1100, OPT_CMP_BOOL = 1200, OPT_CMP_FLOAT = 1300,
 };
 enum {
 	F_LANG = 1 << 0, F_STDIN = 1 << 1, F_LIMITS = 1 << 2, F_LABEL = 1 << 3,
 	F_IDEM = 1 << 4, F_ARGS = 1 << 5, F_SOURCE = 1 << 6, F_USER = 1 << 7,
 	F_STATE = 1 << 8, F_LIMIT = 1 << 9, F_ALL = 1 << 10, F_CURSOR = 1 << 11,
+	F_TESTS = 1 << 12, F_COMPARE = 1 << 13, F_KEEP = 1 << 14,
 };
 #define F_RUN  (F_LANG | F_STDIN | F_LIMITS | F_LABEL | F_IDEM | F_ARGS)
 #define F_HIST (F_LANG | F_LABEL | F_USER | F_STATE | F_LIMIT | F_ALL | F_CURSOR)
+#define F_JUDGE ((F_RUN & ~F_STDIN) | F_ALL | F_TESTS | F_COMPARE | F_KEEP)
+
+/* test's compare map (PROTOCOL.md 14.2): its bool keys, then its
+ * tolerances, in the order of their options. */
+static const char *const s_cmp_bools[] = {
+	"case_sensitive", "space_change_sensitive", "trim",
+	"ignore_trailing_space", "ignore_empty_lines",
+};
+#define N_CMP_BOOLS (sizeof s_cmp_bools / sizeof s_cmp_bools[0])
+static const char *const s_cmp_floats[] = {
+	"float_tolerance", "float_absolute_tolerance", "float_relative_tolerance",
+};
+#define N_CMP_FLOATS (sizeof s_cmp_floats / sizeof s_cmp_floats[0])
+
+/* Where test's tests come from, in command-line order: a directory of
+ * NAME.in + NAME.ans pairs (--tests), or one pair (--case IN ANS). */
+typedef struct {
+	const char *dir, *in, *ans;
+} s_tsrc;
+
+/* One test, once the sources are read: its name and its two files. */
+typedef struct {
+	char name[TEST_NAME_MAX + 1];
+	char *in, *ans;
+} s_case;
 
 typedef struct {
 	const char *endpoint, *events;
@@ -77,6 +108,13 @@ typedef struct {
 	int nstates;
 	uint64_t limit;				/* history page size; 0: the daemon's */
 	uint64_t limits[N_LIMITS];		/* 0: not given */
+	s_tsrc *tsrc;				/* test: --tests and --case */
+	int ntsrc;
+	const char *compare;			/* test: --compare MODE */
+	unsigned cmp_bools;			/* bit i: s_cmp_bools[i] given */
+	unsigned cmp_floats_set;		/* bit i: s_cmp_floats[i] given */
+	double cmp_floats[N_CMP_FLOATS];
+	bool no_keep;
 	const char *cmd;
 	char **operands;
 	int noperands;
@@ -94,6 +132,11 @@ typedef struct {
 	s_opts o;
 	s_conn c;
 	bool tty;				/* stderr is a terminal */
+	s_case *cases;				/* test: the tests, in order */
+	int ncases, cases_cap;
+	int ttotal, twidth;			/* test lines: count, name width */
+	bool *shown;				/* test lines printed, by index */
+	uint64_t attempt;			/* test: the attempt being shown */
 } s_ctx;
 
 /* An outgoing request: a map whose size is patched when it is sent. */
@@ -846,19 +889,146 @@ static int s_print_result(const msgpack_object *r)
 	return strcmp(status, "ok") ? RC_STATUS : RC_OK;
 }
 
+/* ---- a test job's verdict (PROTOCOL.md 14.1) ---- */
+
+/* Digits of n, for the width of "3/12". */
+static int s_digits(int n)
+{
+	int d = 1;
+	while (n >= 10)
+		n /= 10, d++;
+	return d;
+}
+
+/* For status and watch: the test lines' total and name width from the
+ * result (the test command takes them from its own tests). */
+static int s_test_view(s_ctx *x, const msgpack_object *tests)
+{
+	if (x->ttotal || !tests || !tests->via.array.size)
+		return RC_OK;
+	x->ttotal = (int)tests->via.array.size;
+	for (uint32_t i = 0; i < tests->via.array.size; i++) {
+		const char *p;
+		size_t n;
+		if (mp_as_str(mp_get(&tests->via.array.ptr[i], "name"), &p, &n) &&
+		    (int)n > x->twidth)
+			x->twidth = n > TEST_NAME_MAX ? TEST_NAME_MAX : (int)n;
+	}
+	if (!(x->shown = calloc((size_t)x->ttotal, sizeof *x->shown))) {
+		fputs("judgebox: out of memory\n", stderr);
+		return RC_INTERNAL;
+	}
+	return RC_OK;
+}
+
+/* "  3/5 big        wrong_answer  12 ms  3.1 MiB" for test idx (from 1),
+ * from a test event's or the result's map; each test once. */
+static void s_test_line(s_ctx *x, uint64_t idx, const msgpack_object *t)
+{
+	char name[TEST_NAME_MAX + 1], verdict[32], mem[32];
+	if (!t || idx < 1 || idx > (uint64_t)x->ttotal || x->shown[idx - 1])
+		return;
+	x->shown[idx - 1] = true;
+	s_fmt_mem(s_u64(t, "memory_kb", 0), mem, sizeof mem);
+	printf("  %*" PRIu64 "/%d %-*s  %s  %" PRIu64 " ms  %s\n", s_digits(x->ttotal), idx,
+	       x->ttotal, x->twidth, s_str(t, "name", name, sizeof name, "?"),
+	       s_str(t, "verdict", verdict, sizeof verdict, "?"), s_u64(t, "cpu_ms", 0), mem);
+	fflush(stdout);
+}
+
+/* Why a test failed when the comparison said nothing: from its status. */
+static void s_test_why(const msgpack_object *t, char *buf, size_t size)
+{
+	char status[32], sc[64], mem[32];
+	const char *abbrev;
+	uint64_t sig = s_u64(t, "signal", 0);
+	s_str(t, "status", status, sizeof status, "");
+	if (!strcmp(status, "exit"))
+		snprintf(buf, size, "exit %" PRIu64, s_u64(t, "exit_code", 0));
+	else if (!strcmp(status, "signal") && (abbrev = sigabbrev_np((int)sig)))
+		snprintf(buf, size, "signal SIG%s", abbrev);
+	else if (!strcmp(status, "signal"))
+		snprintf(buf, size, "signal %" PRIu64, sig);
+	else if (s_str(s_map(t, "violation"), "syscall", sc, sizeof sc, NULL))
+		snprintf(buf, size, "syscall %s", sc);
+	else if (!strcmp(status, "cpu_limit"))
+		snprintf(buf, size, "cpu_limit, cpu %" PRIu64 " ms", s_u64(t, "cpu_ms", 0));
+	else if (!strcmp(status, "wall_limit"))
+		snprintf(buf, size, "wall_limit, wall %" PRIu64 " ms", s_u64(t, "wall_ms", 0));
+	else if (!strcmp(status, "memory_limit")) {
+		s_fmt_mem(s_u64(t, "memory_kb", 0), mem, sizeof mem);
+		snprintf(buf, size, "memory_limit, mem %s", mem);
+	} else
+		snprintf(buf, size, "%s", status);
+}
+
+/* The verdict line: "accepted (5/5 tests)", or
+ * "wrong_answer on test \"big\": wrong answer on line 3 ...". */
+static int s_verdict_line(const s_ctx *x, const msgpack_object *r)
+{
+	const msgpack_object *tests = s_array(r, "tests"), *fail = NULL;
+	char verdict[32], first[TEST_NAME_MAX + 1], why[1100];
+	uint32_t n = tests ? tests->via.array.size : 0, accepted = 0;
+	s_str(r, "verdict", verdict, sizeof verdict, "?");
+	s_str(r, "first_failure", first, sizeof first, "");
+	for (uint32_t i = 0; i < n; i++) {
+		const msgpack_object *t = &tests->via.array.ptr[i];
+		bool acc = mp_str_eq(mp_get(t, "verdict"), "accepted");
+		accepted += acc;
+		if (!acc && !fail && (!*first || mp_str_eq(mp_get(t, "name"), first)))
+			fail = t;
+	}
+	if (!strcmp(verdict, "accepted")) {
+		printf("accepted (%" PRIu32 "/%d tests)\n", accepted, x->ttotal);
+		return RC_OK;
+	}
+	if (!*first && fail)
+		s_str(fail, "name", first, sizeof first, "?");
+	printf("%s", verdict);
+	if (*first)
+		printf(" on test \"%s\"", first);
+	if (fail && !s_str(fail, "message", why, sizeof why, NULL))
+		*why = '\0';
+	if (fail && !*why)
+		s_test_why(fail, why, sizeof why);
+	if (fail && *why)
+		printf(": %s", why);
+	putchar('\n');
+	return RC_STATUS;
+}
+
+/* A judged test job: the lines not shown yet, the compiler's warnings,
+ * the verdict line. */
+static int s_print_verdict(s_ctx *x, const msgpack_object *r)
+{
+	const msgpack_object *tests = s_array(r, "tests");
+	int rc = s_test_view(x, tests);
+	if (rc != RC_OK)
+		return rc;
+	for (uint32_t i = 0; tests && i < tests->via.array.size; i++)
+		s_test_line(x, i + 1, &tests->via.array.ptr[i]);
+	s_print_compile(r);
+	return s_verdict_line(x, r);
+}
+
 /* A job's exit status: judgebox(1), EXIT STATUS. */
 static int s_job_rc(const msgpack_object *job)
 {
 	char state[32], status[64];
 	s_str(job, "state", state, sizeof state, "?");
+	const msgpack_object *r = s_map(job, "result");
 	if (!s_terminal(state))
 		return RC_OK;
-	s_str(s_map(job, "result"), "status", status, sizeof status, "");
+	if (mp_get(r, "verdict"))	/* a test job (PROTOCOL.md 14.1) */
+		return !strcmp(state, "judged") && mp_str_eq(mp_get(r, "verdict"), "accepted") ?
+		       RC_OK : RC_STATUS;
+	s_str(r, "status", status, sizeof status, "");
 	return !strcmp(state, "judged") && !strcmp(status, "ok") ? RC_OK : RC_STATUS;
 }
 
-/* Print a job as run does: the result of an ended job, else its state. */
-static int s_show_job(const s_ctx *x, const msgpack_object *job)
+/* Print a job as run does: the result of an ended job, else its state;
+ * a judged test job as test does. */
+static int s_show_job(s_ctx *x, const msgpack_object *job)
 {
 	char state[32];
 	const msgpack_object *r = s_map(job, "result");
@@ -868,6 +1038,9 @@ static int s_show_job(const s_ctx *x, const msgpack_object *job)
 		return s_job_rc(job);
 	}
 	s_str(job, "state", state, sizeof state, "?");
+	if (r && !strcmp(state, "judged") && mp_get(r, "verdict") &&
+	    !mp_str_eq(mp_get(r, "status"), "compile_error"))
+		return s_print_verdict(x, r);
 	if (r && (!strcmp(state, "judged") || !strcmp(state, "failed"))) {
 		if (!strcmp(state, "failed"))
 			printf("failed  ");
@@ -1309,6 +1482,394 @@ static int s_cmd_submit(s_ctx *x)
 	return rc;
 }
 
+/* ---- test: judge a program against tests (PROTOCOL.md 14) ---- */
+
+/* A name the daemon takes for a test: one file name component of
+ * PROTOCOL.md 7.1 (1-64 of A-Z a-z 0-9 . _ + -, not starting with . or -). */
+static bool s_test_name_ok(const char *s, size_t n)
+{
+	if (n < 1 || n > TEST_NAME_MAX || *s == '.' || *s == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && !strchr("._+-", c))
+			return false;
+	}
+	return true;
+}
+
+/* Add one test; a name the daemon would refuse is a usage error. */
+static int s_case_add(s_ctx *x, const char *name, size_t n, char *in, char *ans)
+{
+	if (!in || !ans) {
+		free(in), free(ans);
+		fputs("judgebox: out of memory\n", stderr);
+		return RC_INTERNAL;
+	}
+	if (!s_test_name_ok(name, n)) {
+		fprintf(stderr, "judgebox: %s: not a test name: 1 to %d of A-Z a-z 0-9 . _ + -, "
+			"not starting with . or -\n", in, TEST_NAME_MAX);
+		free(in), free(ans);
+		return RC_USAGE;
+	}
+	if (x->ncases == x->cases_cap) {
+		int cap = x->cases_cap ? x->cases_cap * 2 : 64;
+		s_case *v = realloc(x->cases, (size_t)cap * sizeof *v);
+		if (!v) {
+			free(in), free(ans);
+			fputs("judgebox: out of memory\n", stderr);
+			return RC_INTERNAL;
+		}
+		x->cases = v;
+		x->cases_cap = cap;
+	}
+	s_case *c = &x->cases[x->ncases++];
+	memcpy(c->name, name, n);
+	c->name[n] = '\0';
+	c->in = in;
+	c->ans = ans;
+	return RC_OK;
+}
+
+/* --case IN ANS: named after IN's base name, less a final ".in". */
+static int s_case_pair(s_ctx *x, const char *in, const char *ans)
+{
+	const char *b = s_basename(in);
+	size_t n = strlen(b);
+	if (n > 3 && !strcmp(b + n - 3, ".in"))
+		n -= 3;
+	return s_case_add(x, b, n, strdup(in), strdup(ans));
+}
+
+/* A directory entry that may be half of a test: stem and which half. */
+typedef struct {
+	char *stem;
+	bool ans;
+} s_half;
+
+static int s_half_cmp(const void *a, const void *b)
+{
+	const s_half *p = a, *q = b;
+	int c = strcmp(p->stem, q->stem);
+	return c ? c : (int)p->ans - (int)q->ans;
+}
+
+/* The regular files NAME.in and NAME.ans of dir (others are ignored: a
+ * problem package's data/sample has .desc, .png, .interaction ...). */
+static int s_dir_halves(const char *dir, s_half **out, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0, cap = 0;
+	s_half *v = NULL;
+	int rc = RC_OK;
+	*out = NULL;
+	*count = 0;
+	if (!d) {
+		fprintf(stderr, "judgebox: %s: %s\n", dir, strerror(errno));
+		return RC_USAGE;
+	}
+	while (rc == RC_OK && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		bool ans = len > 4 && !strcmp(e->d_name + len - 4, ".ans");
+		bool in = len > 3 && !strcmp(e->d_name + len - 3, ".in");
+		struct stat st;
+		if (*e->d_name == '.' || (!in && !ans) ||
+		    fstatat(dirfd(d), e->d_name, &st, 0) || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			s_half *w = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+			if (!w) {
+				rc = RC_INTERNAL;
+				break;
+			}
+			v = w;
+		}
+		if (!(v[n].stem = strndup(e->d_name, len - (ans ? 4 : 3))))
+			rc = RC_INTERNAL;
+		else
+			v[n++].ans = ans;
+	}
+	closedir(d);
+	if (rc != RC_OK)
+		fputs("judgebox: out of memory\n", stderr);
+	qsort(v, n, sizeof *v, s_half_cmp);
+	*out = v;
+	*count = n;
+	return rc;
+}
+
+/* --tests DIR: its pairs, sorted by name (byte order); a half without the
+ * other is a usage error, and so is a directory without any. */
+static int s_case_dir(s_ctx *x, const char *dir)
+{
+	s_half *v;
+	size_t n, i = 0;
+	int rc = s_dir_halves(dir, &v, &n), added = 0;
+	while (rc == RC_OK && i < n) {
+		bool pair = i + 1 < n && !strcmp(v[i].stem, v[i + 1].stem);
+		if (!pair) {
+			fprintf(stderr, "judgebox: %s/%s%s without %s/%s%s\n", dir, v[i].stem,
+				v[i].ans ? ".ans" : ".in", dir, v[i].stem, v[i].ans ? ".in" : ".ans");
+			rc = RC_USAGE;
+			break;
+		}
+		char *in, *ans;
+		if (asprintf(&in, "%s/%s.in", dir, v[i].stem) < 0)
+			in = NULL;
+		if (asprintf(&ans, "%s/%s.ans", dir, v[i].stem) < 0)
+			ans = NULL;
+		rc = s_case_add(x, v[i].stem, strlen(v[i].stem), in, ans);
+		added++;
+		i += 2;
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].stem);
+	free(v);
+	if (rc == RC_OK && !added) {
+		fprintf(stderr, "judgebox: %s: no tests in it (NAME.in with NAME.ans)\n", dir);
+		rc = RC_USAGE;
+	}
+	return rc;
+}
+
+/* Gather the tests of --tests and --case, in command-line order. */
+static int s_cases_read(s_ctx *x)
+{
+	int rc = RC_OK;
+	for (int i = 0; i < x->o.ntsrc && rc == RC_OK; i++)
+		rc = x->o.tsrc[i].dir ? s_case_dir(x, x->o.tsrc[i].dir) :
+		     s_case_pair(x, x->o.tsrc[i].in, x->o.tsrc[i].ans);
+	if (rc == RC_OK && !x->ncases)
+		rc = s_usage_err("test needs --tests DIR or --case IN ANS", NULL);
+	for (int i = 0; i < x->ncases; i++)
+		if ((int)strlen(x->cases[i].name) > x->twidth)
+			x->twidth = (int)strlen(x->cases[i].name);
+	x->ttotal = x->ncases;
+	if (rc == RC_OK && !(x->shown = calloc((size_t)x->ncases, sizeof *x->shown))) {
+		fputs("judgebox: out of memory\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	return rc;
+}
+
+static void s_cases_free(s_ctx *x)
+{
+	for (int i = 0; i < x->ncases; i++)
+		free(x->cases[i].in), free(x->cases[i].ans);
+	free(x->cases);
+}
+
+/* A file's bytes as a bin value of the request. */
+static int s_add_file_bin(s_req *r, const char *path)
+{
+	char *buf;
+	size_t len;
+	int rc = s_slurp(path, &buf, &len);
+	if (rc == RC_OK) {
+		mp_w_bin(&r->w, buf, len);
+		free(buf);
+	}
+	return rc;
+}
+
+/* tests, compare, mode, keep. */
+static int s_add_tests(s_ctx *x, s_req *r)
+{
+	int rc = RC_OK;
+	s_key(r, "tests");
+	mp_w_array(&r->w, (uint32_t)x->ncases);
+	for (int i = 0; i < x->ncases && rc == RC_OK; i++) {
+		mp_w_map(&r->w, 3);
+		mp_w_kstr(&r->w, "name", x->cases[i].name);
+		mp_w_str(&r->w, "input");
+		if ((rc = s_add_file_bin(r, x->cases[i].in)) != RC_OK)
+			break;
+		mp_w_str(&r->w, "answer");
+		rc = s_add_file_bin(r, x->cases[i].ans);
+	}
+	if (x->o.seen & F_COMPARE) {
+		size_t mark;
+		uint32_t n = 0;
+		s_key(r, "compare");
+		mark = mp_w_map_begin(&r->w);
+		if (x->o.compare)
+			mp_w_kstr(&r->w, "mode", x->o.compare), n++;
+		for (size_t i = 0; i < N_CMP_BOOLS; i++)
+			if (x->o.cmp_bools & 1u << i)
+				mp_w_kbool(&r->w, s_cmp_bools[i], true), n++;
+		for (size_t i = 0; i < N_CMP_FLOATS; i++)
+			if (x->o.cmp_floats_set & 1u << i) {
+				mp_w_str(&r->w, s_cmp_floats[i]);
+				mp_w_float(&r->w, x->o.cmp_floats[i]);
+				n++;
+			}
+		mp_w_map_end(&r->w, mark, n);
+	}
+	if (x->o.all)
+		s_kstr(r, "mode", "all");
+	if (x->o.no_keep)
+		s_kbool(r, "keep", false);
+	return rc;
+}
+
+/* Over max_request a request gets too_large, and over twice that no
+ * answer at all (PROTOCOL.md 6): so a large one asks health first. */
+static int s_check_size(s_ctx *x, size_t len)
+{
+	s_req h;
+	s_in in = { 0 };
+	if (len <= SIZE_CHECK)
+		return RC_OK;
+	s_req_begin(&h, "health");
+	int rc = s_call(x, &h, s_timeout(x), &in);
+	uint64_t max = s_u64(s_map(in.root, "limits"), "max_request", 0);
+	s_in_free(&in);
+	if (rc == RC_OK && max && len + 32 > max) {
+		fprintf(stderr, "judgebox: too_large: the request would be %zu bytes, and "
+			"judgeboxd takes at most %" PRIu64 " (max_request): send fewer or "
+			"smaller tests\n", len, max);
+		rc = RC_DAEMON;
+	}
+	return rc;
+}
+
+/* Send the test request (v 2); its job is left in in. */
+static int s_send_test(s_ctx *x, bool wait, s_in *in, const msgpack_object **job)
+{
+	s_req r;
+	s_lang lang;
+	int rc = s_pick_lang(x, &lang);
+	if (rc != RC_OK)
+		return rc;
+	s_req_begin(&r, "test");
+	s_kuint(&r, "v", PROTO_V);
+	s_kstr(&r, "lang", lang.id);
+	if ((rc = s_add_sources(x, &r, &lang)) == RC_OK &&
+	    (rc = s_add_options(x, &r)) == RC_OK)
+		rc = s_add_tests(x, &r);
+	if (rc == RC_OK && wait) {
+		s_kbool(&r, "wait", true);
+		s_kuint(&r, "wait_ms", s_wait_ms(x));
+	}
+	if (rc == RC_OK)
+		rc = s_check_size(x, r.w.len);
+	if (rc != RC_OK) {
+		mp_w_free(&r.w);
+		return rc;
+	}
+	rc = s_call(x, &r, wait ? s_wait_timeout(x) : s_timeout(x), in);
+	if (rc == RC_NOANSWER)
+		fputs("judgebox: the job may have been accepted: see judgebox history\n", stderr);
+	if (rc == RC_OK && !(*job = s_map(in->root, "job"))) {
+		fputs("judgebox: reply without a job\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	return rc;
+}
+
+/* A job that is run again (PROTOCOL.md 12.3) runs its tests from the first
+ * again: say so, and show them again. */
+static void s_new_attempt(s_ctx *x, uint64_t id, uint64_t attempt, s_progress *p)
+{
+	if (attempt && x->attempt && attempt != x->attempt) {
+		s_progress_end(p);
+		fprintf(stderr, "job %" PRIu64 ": attempt %" PRIu64 ", from the first test again\n",
+			id, attempt);
+		memset(x->shown, 0, (size_t)x->ttotal * sizeof *x->shown);
+	}
+	if (attempt)
+		x->attempt = attempt;
+}
+
+/* Take job id's events until a terminal one, a gap in seq or QUIET_MS of
+ * silence, as s_events does; each test event prints its test's line. */
+static int s_test_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p)
+{
+	for (;;) {
+		zmq_pollitem_t it = { x->c.sub, 0, ZMQ_POLLIN, 0 };
+		if (zmq_poll(&it, 1, QUIET_MS) != 1)
+			return RC_OK;
+		s_in ev;
+		int frames, rc = s_recv(x->c.sub, &ev, &frames);
+		if (rc == RC_OK && frames == 2 && s_in_parse(&ev, "event") == RC_OK &&
+		    s_u64(ev.root, "id", 0) == id) {
+			char state[32];
+			uint64_t s = s_u64(ev.root, "seq", 0);
+			s_str(ev.root, "state", state, sizeof state, "?");
+			s_new_attempt(x, id, s_u64(ev.root, "attempt", 0), p);
+			if (mp_str_eq(mp_get(ev.root, "event"), "test")) {
+				s_progress_end(p);
+				p->show = false;	/* the test lines are the progress now */
+				s_test_line(x, s_u64(ev.root, "index", 0), s_map(ev.root, "test"));
+			} else if (s > seq)
+				s_progress_show(p, id, state);
+			s_in_free(&ev);
+			if (s > seq && (s != seq + 1 || s_terminal(state)))
+				return RC_OK;
+			if (s > seq)
+				seq = s;
+		} else
+			s_in_free(&ev);
+		if (rc == RC_INTERNAL)
+			return rc;
+	}
+}
+
+/* Follow a test job to its end (PROTOCOL.md 11.3), then get it in full.
+ * The SUB socket already takes every job's events ("job."), so that the
+ * first tests' events are not missed: switch it to this job's topic. */
+static int s_follow_test(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
+			 const msgpack_object **job)
+{
+	int rc = s_subscribe(x, id);
+	zmq_setsockopt(x->c.sub, ZMQ_UNSUBSCRIBE, "job.", 4);
+	while (rc == RC_OK) {
+		char state[32];
+		rc = s_get(x, id, false, in, job);
+		if (rc != RC_OK)
+			break;
+		s_progress_show(p, id, s_str(*job, "state", state, sizeof state, "?"));
+		s_new_attempt(x, id, s_u64(*job, "attempt", 0), p);
+		uint64_t seq = s_u64(*job, "seq", 0);
+		s_in_free(in);
+		if (s_terminal(state))
+			return s_get(x, id, true, in, job);
+		rc = s_test_events(x, id, seq, p);
+	}
+	return rc;
+}
+
+/* test: on a terminal (without -q or --json), queue the job and follow it,
+ * one line per test as its event comes; otherwise one request that waits.
+ * Then the lines not shown yet and the verdict. */
+static int s_cmd_test(s_ctx *x)
+{
+	s_in in = { 0 };
+	const msgpack_object *job = NULL;
+	s_progress p = { .show = x->tty && !x->o.quiet && !x->o.json, .inplace = true };
+	int rc = s_cases_read(x);
+	if (rc == RC_OK && p.show && (rc = s_socket(x, ZMQ_SUB, x->o.events, &x->c.sub)) == RC_OK)
+		zmq_setsockopt(x->c.sub, ZMQ_SUBSCRIBE, "job.", 4);
+	if (rc == RC_OK)
+		rc = s_send_test(x, !p.show, &in, &job);
+	uint64_t id = rc == RC_OK ? s_u64(job, "id", 0) : 0;
+	if (rc == RC_OK && p.show) {
+		char state[32];
+		s_progress_show(&p, id, s_str(job, "state", state, sizeof state, "?"));
+		s_in_free(&in);
+		rc = s_follow_test(x, id, &p, &in, &job);
+		s_progress_end(&p);
+	} else if (rc == RC_OK)
+		rc = s_wait_job(x, id, &in, &job);
+	if (rc == RC_OK)
+		rc = s_show_job(x, job);
+	s_in_free(&in);
+	s_cases_free(x);
+	return rc;
+}
+
 /* ---- commands on one job ---- */
 
 static int s_job_id(const s_ctx *x, uint64_t *id)
@@ -1552,6 +2113,7 @@ typedef struct {
 static const s_cmd s_cmds[] = {
 	{ "run", s_cmd_run, 1, -1, F_RUN },
 	{ "submit", s_cmd_submit, 1, -1, F_RUN },
+	{ "test", s_cmd_test, 1, -1, F_JUDGE },
 	{ "watch", s_cmd_watch, 1, 1, 0 },
 	{ "status", s_cmd_status, 1, 1, F_SOURCE },
 	{ "get", s_cmd_status, 1, 1, F_SOURCE },
@@ -1568,6 +2130,11 @@ static void s_help(void)
 	      "  run FILE... [-l LANG] [-i FILE | --stdin-text TEXT] [LIMITS] [--label L]\n"
 	      "      [--idem K] [-- ARG...]   run a program, wait, print its result\n"
 	      "  submit FILE... [same options]   queue a run, print its job id\n"
+	      "  test FILE... [-l LANG] (--tests DIR | --case IN ANS)... [--all]\n"
+	      "      [--compare default|exact|lines] [--case-sensitive] [--space-sensitive]\n"
+	      "      [--float-tolerance X] [--float-abs X] [--float-rel X] [--trim]\n"
+	      "      [--ignore-trailing-space] [--ignore-empty-lines] [--no-keep] [LIMITS]\n"
+	      "      [--label L] [--idem K] [-- ARG...]   judge a program against tests\n"
 	      "  watch ID                 follow a job to its end, print its result\n"
 	      "  status ID [--source]     print a job (alias: get)\n"
 	      "  cancel ID                cancel a job\n"
@@ -1579,8 +2146,9 @@ static void s_help(void)
 	      "        --nofile --tmp-kb --output-kb, each N\n"
 	      "global: -e, --endpoint EP; --events EP; --json; --timeout MS;\n"
 	      "        -q, --quiet (no progress); -h, --help; --version\n"
-	      "Exit status: 0 ok, 1 the job did not end ok, 2 usage, 3 daemon error,\n"
-	      "4 no answer, 5 internal error. See judgebox(1).\n", stdout);
+	      "Exit status: 0 ok (test: accepted), 1 the job did not end ok, 2 usage,\n"
+	      "3 daemon error, "
+"4 no answer, 5 internal error. See judgebox(1).\n", stdout);
 }
 
 static const struct option s_longopts[] = {
@@ -1602,6 +2170,18 @@ static const struct option s_longopts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "cursor", required_argument, NULL, OPT_CURSOR },
+	{ "tests", required_argument, NULL, OPT_TESTS },
+	{ "case", required_argument, NULL, OPT_CASE },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "no-keep", no_argument, NULL, OPT_NO_KEEP },
+	{ "case-sensitive", no_argument, NULL, OPT_CMP_BOOL + 0 },
+	{ "space-sensitive", no_argument, NULL, OPT_CMP_BOOL + 1 },
+	{ "trim", no_argument, NULL, OPT_CMP_BOOL + 2 },
+	{ "ignore-trailing-space", no_argument, NULL, OPT_CMP_BOOL + 3 },
+	{ "ignore-empty-lines", no_argument, NULL, OPT_CMP_BOOL + 4 },
+	{ "float-tolerance", required_argument, NULL, OPT_CMP_FLOAT + 0 },
+	{ "float-abs", required_argument, NULL, OPT_CMP_FLOAT + 1 },
+	{ "float-rel", required_argument, NULL, OPT_CMP_FLOAT + 2 },
 	{ "cpu-ms", required_argument, NULL, OPT_LIMITS + 0 },
 	{ "wall-ms", required_argument, NULL, OPT_LIMITS + 1 },
 	{ "memory-kb", required_argument, NULL, OPT_LIMITS + 2 },
@@ -1614,10 +2194,34 @@ static const struct option s_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* test's comparison options (PROTOCOL.md 14.2). */
+static int s_opt_compare(s_opts *o, int c, const char *arg)
+{
+	o->seen |= F_COMPARE;
+	if (c == OPT_COMPARE) {
+		if (strcmp(arg, "default") && strcmp(arg, "exact") && strcmp(arg, "lines"))
+			return s_usage_err("--compare: default, exact or lines", arg);
+		o->compare = arg;
+	} else if (c >= OPT_CMP_BOOL && c < OPT_CMP_BOOL + (int)N_CMP_BOOLS)
+		o->cmp_bools |= 1u << (c - OPT_CMP_BOOL);
+	else {
+		char *end;
+		errno = 0;
+		double v = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(v) || v < 0)
+			return s_usage_err("a tolerance is a number from 0", arg);
+		o->cmp_floats[c - OPT_CMP_FLOAT] = v;
+		o->cmp_floats_set |= 1u << (c - OPT_CMP_FLOAT);
+	}
+	return RC_OK;
+}
+
 /* Options with a value of their own (numbers and repeated states). */
 static int s_opt_value(s_opts *o, int c, const char *arg)
 {
 	uint64_t v;
+	if (c == OPT_COMPARE || (c >= OPT_CMP_BOOL && c < OPT_CMP_FLOAT + (int)N_CMP_FLOATS))
+		return s_opt_compare(o, c, arg);
 	if (c >= OPT_LIMITS && c < OPT_LIMITS + (int)N_LIMITS) {
 		if (!s_parse_uint(arg, 1, MAX_ID, &v))
 			return s_usage_err("not a limit (a whole number from 1)", arg);
@@ -1666,6 +2270,8 @@ static int s_opt(s_opts *o, int c, char *arg)
 	case OPT_USER: o->user = arg; o->seen |= F_USER; break;
 	case OPT_ALL: o->all = true; o->seen |= F_ALL; break;
 	case OPT_CURSOR: o->cursor = arg; o->seen |= F_CURSOR; break;
+	case OPT_TESTS: o->tsrc[o->ntsrc++].dir = arg; o->seen |= F_TESTS; break;
+	case OPT_NO_KEEP: o->no_keep = true; o->seen |= F_KEEP; break;
 	case '?': return RC_USAGE;
 	default: return s_opt_value(o, c, arg);
 	}
@@ -1686,11 +2292,24 @@ static int s_parse(int argc, char **argv, s_opts *o)
 	int c, rc = RC_OK;
 	o->timeout_ms = -1;
 	o->operands = calloc((size_t)argc + 1, sizeof *o->operands);
-	if (!o->operands)
+	o->tsrc = calloc((size_t)argc + 1, sizeof *o->tsrc);
+	if (!o->operands || !o->tsrc)
 		return RC_INTERNAL;
-	while (rc == RC_OK && (c = getopt_long(argc, argv, "-e:l:i:qh", s_longopts, NULL)) != -1)
-		rc = s_opt(o, c, optarg);
-	if (rc == RC_USAGE)
+	while (rc == RC_OK && (c = getopt_long(argc, argv, "-e:l:i:qh", s_longopts, NULL)) != -1) {
+		if (c != OPT_CASE) {
+			rc = s_opt(o, c, optarg);
+			continue;
+		}
+		/* --case IN ANS: the word after IN is ANS ("-" keeps argv in order). */
+		if (optind >= argc) {
+			rc = s_usage_err("--case needs two files, IN and ANS", NULL);
+			break;
+		}
+		o->tsrc[o->ntsrc].in = optarg;
+		o->tsrc[o->ntsrc++].ans = argv[optind++];
+		o->seen |= F_TESTS;
+	}
+	if (rc == RC_USAGE && c == '?')
 		fputs("Try 'judgebox --help'.\n", stderr);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
@@ -1710,6 +2329,8 @@ static const struct {
 	{ F_IDEM, "--idem" }, { F_ARGS, "arguments after --" },
 	{ F_SOURCE, "--source" }, { F_USER, "--user" }, { F_STATE, "--state" },
 	{ F_LIMIT, "--limit" }, { F_ALL, "--all" }, { F_CURSOR, "--cursor" },
+	{ F_TESTS, "--tests/--case" }, { F_COMPARE, "comparison options (--compare ...)" },
+	{ F_KEEP, "--no-keep" },
 };
 
 /* The command, checked against its operands and options. */
@@ -1748,7 +2369,7 @@ int main(int argc, char **argv)
 	if (rc == RC_OK && x.o.help)
 		s_help();
 	else if (rc == RC_OK && x.o.version)
-		printf("judgebox %s (protocol v1)\n", JUDGEBOX_VERSION);
+		printf("judgebox %s (protocol v%d)\n", JUDGEBOX_VERSION, PROTO_V);
 	else if (rc == RC_OK && (rc = s_find_cmd(&x.o, &cmd)) == RC_OK) {
 		x.tty = isatty(STDERR_FILENO);
 		rc = s_conn_open(&x);
@@ -1757,6 +2378,8 @@ int main(int argc, char **argv)
 		s_conn_close(&x);
 	}
 	free(x.o.operands);
+	free(x.o.tsrc);
+	free(x.shown);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "judgebox: writing the output: %s\n", strerror(errno));
 		rc = RC_INTERNAL;

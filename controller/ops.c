@@ -385,9 +385,18 @@ static int s_test_fields(const ctx_t *c, mp_w *spec, uint32_t *n, bool *hidden)
 		in = okm ? mp_get(e, "input") : NULL;
 		an = okm ? mp_get(e, "answer") : NULL;
 		snprintf(field, sizeof field, "tests.%u", i);
-		if (!nm || !mp_as_str(nm, &np, &nn) || !s_name_ok(np, nn) || memchr(np, '/', nn) ||
-		    (in && !mp_as_bin(in, &ip, &in_n)) || (an && !mp_as_bin(an, &ap, &an_n)))
-			return s_bad(c, field, "{name: a file-name-like str, input: bin, answer: bin}"), -1;
+		if (!okm)
+			return s_bad(c, field, "must be a map {name, input, answer}"), -1;
+		snprintf(field, sizeof field, "tests.%u.name", i);
+		if (!nm || !mp_as_str(nm, &np, &nn) || !s_name_ok(np, nn) || memchr(np, '/', nn))
+			return s_bad(c, field, "a name of [A-Za-z0-9._+-], not starting "
+				     "with '.' or '-', at most 64 bytes"), -1;
+		snprintf(field, sizeof field, "tests.%u.input", i);
+		if (in && !mp_as_bin(in, &ip, &in_n))
+			return s_bad(c, field, "must be bin"), -1;
+		snprintf(field, sizeof field, "tests.%u.answer", i);
+		if (an && !mp_as_bin(an, &ap, &an_n))
+			return s_bad(c, field, "must be bin"), -1;
 		mp_w_array(spec, 3);
 		mp_w_strn(spec, np, nn);
 		mp_w_bin(spec, ip, in_n);

@@ -47,7 +47,7 @@ static const char s_schema[] =
 	" stderr BLOB, stderr_bytes INTEGER, v_syscall TEXT, v_args TEXT,"
 	" c_status TEXT, c_exit INTEGER, c_signal INTEGER, c_cpu_us INTEGER,"
 	" c_wall_us INTEGER, c_memory_kb INTEGER, c_output BLOB,"
-	" c_output_bytes INTEGER, verdict TEXT, first_failure TEXT,"
+	" c_output_bytes INTEGER, verdict TEXT, first_failure TEXT, ntests INTEGER,"
 	" hidden INTEGER NOT NULL DEFAULT 0, UNIQUE(user, idem));"
 	"CREATE INDEX IF NOT EXISTS jobs_active ON jobs(state) WHERE state < 3;"
 	"CREATE INDEX IF NOT EXISTS jobs_user ON jobs(user, id);"
@@ -417,12 +417,13 @@ static const char s_cols[] =
 	" exit_code, signal, cpu_us, wall_us, memory_kb, stdout_bytes,"
 	" stderr_bytes, v_syscall, v_args, c_status, c_exit, c_signal,"
 	" c_cpu_us, c_wall_us, c_memory_kb, c_output_bytes, at, verdict,"
-	" first_failure";
+	" first_failure, ntests";
 enum { C_ID, C_KIND, C_USER, C_BY, C_LANG, C_LABEL, C_IDEM, C_STATE,
        C_ATTEMPT, C_SEQ, C_CREATED, C_STARTED, C_FINISHED, C_LIMITS,
        C_STATUS, C_MESSAGE, C_RAN, C_EXIT, C_SIGNAL, C_CPU, C_WALL, C_MEM,
        C_OUTB, C_ERRB, C_VSYS, C_VARGS, C_CSTATUS, C_CEXIT, C_CSIGNAL,
-       C_CCPU, C_CWALL, C_CMEM, C_COUTB, C_AT, C_VERDICT, C_FIRSTFAIL };
+       C_CCPU, C_CWALL, C_CMEM, C_COUTB, C_AT, C_VERDICT, C_FIRSTFAIL,
+       C_NTESTS };
 
 static int64_t s_i(sqlite3_stmt *st, int c)
 {
@@ -563,6 +564,7 @@ static void s_result(mp_w *w, sqlite3_stmt *st, sqlite3_stmt *out)
 	s_kcol(w, &n, "message", st, C_MESSAGE);
 	s_kcol(w, &n, "verdict", st, C_VERDICT);
 	s_kcol(w, &n, "first_failure", st, C_FIRSTFAIL);
+	s_kcol(w, &n, "total", st, C_NTESTS);
 	if (sqlite3_column_type(st, C_VERDICT) != SQLITE_NULL &&
 	    sqlite3_column_int(out, 3))
 		n += s_tests(w, (uint64_t)s_i(st, C_ID));
@@ -881,16 +883,18 @@ void store_tests_clear(uint64_t job)
 	}
 }
 
-int store_set_verdict(uint64_t job, const char *verdict, const char *first)
+int store_set_verdict(uint64_t job, const char *verdict, const char *first,
+		      unsigned ntests)
 {
-	static const char q[] =
-		"UPDATE jobs SET verdict = ?, first_failure = ? WHERE id = ?";
+	static const char q[] = "UPDATE jobs SET verdict = ?, first_failure = ?,"
+				" ntests = ? WHERE id = ?";
 	sqlite3_stmt *st = s_stmt(q);
 	if (!st)
 		return -1;
 	s_text(st, 1, verdict);
 	s_text(st, 2, first);
-	sqlite3_bind_int64(st, 3, (int64_t)job);
+	sqlite3_bind_int(st, 3, (int)ntests);
+	sqlite3_bind_int64(st, 4, (int64_t)job);
 	return s_done(st);
 }
 

@@ -4,7 +4,7 @@
 # statuses of judgebox(1), EXIT STATUS.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 67
+plan 79
 jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
 
 W=$JB/cli
@@ -177,9 +177,50 @@ jb languages --json
 is "$(json '[l["source"] for l in j["languages"] if l["id"] == "c"]')" "['main.c']" "languages --json: the list"
 jb health
 is "$RC/$(sed -n 2p "$W/o")" "0/user root (admin)" "health: exit 0, says who the caller is"
-line1 | grep -q '^judgeboxd .* (protocol v1)'; ok_ $? "and the daemon's version and protocol"
+line1 | grep -q '^judgeboxd .* (protocol v2)'; ok_ $? "and the daemon's version and protocol"
 jb health --json
 is "$(json 'j["draining"], j["user"]')" "(False, 'root')" "health --json"
+
+# test: judging against NAME.in + NAME.ans pairs (PROTOCOL.md section 14).
+mkdir -p tdir tbad
+printf 'a, b = map(int, input().split())\nprint(a + b)\n' > sum.py
+printf 'a, b = map(int, input().split())\nprint(a + b + (a == 1))\n' > sumwa.py
+printf '1 2\n' > tdir/a.in; printf '3\n' > tdir/a.ans
+printf '10 20\n' > tdir/b.in; printf '30\n' > tdir/b.ans
+printf 'notes\n' > tdir/a.desc
+printf '1 1\n' > tbad/x.in
+jb test -l python3 sum.py --tests tdir
+is_ "$RC/$(tail -n 1 "$W/o")" "0/accepted (2/2 tests)" "test --tests DIR: exit 0, 'accepted (2/2 tests)' (other files ignored)"
+grep -Eq '^  1/2 a  accepted  [0-9]+ ms  [0-9.]+ (KiB|MiB)$' "$W/o" && grep -Eq '^  2/2 b  accepted ' "$W/o"
+ok_ $? "one line per test, in name order: '  1/2 a  accepted  N ms  MEM'"
+jb test -l python3 sumwa.py --tests tdir --all
+is_ "$RC/$(sed -n 1p "$W/o" | cut -c1-21)/$(tail -n 1 "$W/o" | cut -c1-48)" \
+	'1/  1/2 a  wrong_answer/wrong_answer on test "a": wrong answer on line 1' \
+	"a wrong answer: exit 1, the test's line, then 'wrong_answer on test \"a\": wrong answer on line 1...'"
+jb test bad.c --case tdir/a.in tdir/a.ans
+is_ "$RC/$(line1 | cut -c1-29)" "1/compile_error  compiler exit " "test of a compile error: exit 1, printed as run does"
+has e '^main\.c:4:[0-9]*: error: '; ok_ $? "with the compiler's messages verbatim on stderr"
+jb test -l python3 sum.py --tests tbad
+is_ "$RC/$(cat "$W/e")" "2/judgebox: tbad/x.in without tbad/x.ans" "a .in without its .ans: exit 2, says which"
+jb test -l python3 sum.py --tests tdir --json
+is_ "$RC/$(json 'j["kind"], j["result"]["verdict"], [t["name"] for t in j["result"]["tests"]]')" \
+	"0/('test', 'accepted', ['a', 'b'])" "test --json: the job, with verdict and tests"
+tid=$(json 'j["id"]')
+printf 'hello from python  \n' > hello.ans
+jb test -l python3 hello.py --case tdir/a.in hello.ans --compare exact; r1=$RC
+jb test -l python3 hello.py --case tdir/a.in hello.ans --compare lines --ignore-trailing-space
+is_ "$r1/$RC/$(line1 | cut -c1-13)" "1/0/  1/1 a  acce" "--case IN ANS; --compare exact refuses trailing spaces, lines --ignore-trailing-space takes them"
+jb test -l python3 sum.py --tests tdir --no-keep --label "cli-nokeep-$$"
+"$JUDGEBOX" history --label "cli-nokeep-$$" > "$W/h"
+is_ "$RC/$(wc -l < "$W/h")" "0/1" "--no-keep: accepted, and history does not show the job (only the heading)"
+jb status "$tid"
+is_ "$RC/$(tail -n 1 "$W/o")" "0/accepted (2/2 tests)" "status of a test job: its test lines and verdict"
+script -qec "$JUDGEBOX test -l python3 sumwa.py --tests tdir" /dev/null > "$W/tty" 2>&1; rc=$?
+grep -q 'job [0-9]*: queued.*running' "$W/tty" && grep -q '^  1/2 a  wrong_answer' "$W/tty" \
+	&& grep -q '^wrong_answer on test "a"' "$W/tty"; r=$?
+ok $r "on a terminal, test shows the job's states, then a line per test, then the verdict"
+[ $r = 0 ] || sed 's/^/#   tty: /' "$W/tty"
+is "$rc" 1 "and exits 1 for a wrong answer"
 
 # Usage errors: exit 2, fast, nothing sent.
 bad=
@@ -197,7 +238,7 @@ is "$RC" 2 "a file that cannot be read: exit 2"
 jb --help
 is "$RC/$(line1 | cut -c1-6)" "0/usage:" "--help: usage on stdout, exit 0"
 jb --version
-line1 | grep -q '^judgebox [0-9.]* (protocol v1)$'; ok_ $? "--version"
+line1 | grep -q '^judgebox [0-9.]* (protocol v2)$'; ok_ $? "--version"
 
 # No daemon: exit 4, a clear message, within the timeout.
 t0=$(date +%s%N)
