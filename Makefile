@@ -81,7 +81,8 @@ $(O)/attacks/%: tests/attacks/%.c tests/attacks/*.h tests/progs/hostile.h
 	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
 
 # C unit tests: link the helper's pure parts with the test's own stubs.
-UNIT_BIN = $(O)/unit/policy_test $(O)/unit/mp_test $(O)/unit/compare_test
+UNIT_BIN = $(O)/unit/policy_test $(O)/unit/mp_test $(O)/unit/compare_test \
+	   $(O)/unit/problem_test
 unit: $(UNIT_BIN)
 $(O)/unit/policy_test: tests/unit/policy_test.c helper/policy.c helper/helper.h tests/lib/tap.h
 	@mkdir -p $(@D)

@@ -1,0 +1,2 @@
+def run():
+    raise SystemExit(42)
