@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -55,8 +56,10 @@ typedef struct box {
 	/* A `test` job (PROTOCOL.md 14): its tests, run one by one from the
 	 * one compile; the first failure's verdict and name. */
 	const msgpack_object *tests;
+	const msgpack_object *desc;	/* submit: the problem; tests are files */
 	unsigned test_idx, ntests;
 	bool all;
+	double *scores;			/* submit: each test's score */
 	compare_opts cmp;
 	char verdict[24], first_fail[80], fail_status[32];
 } box_t;
@@ -421,6 +424,19 @@ static int s_start_compile(box_t *b)
 	return r;
 }
 
+/* A problem's test file (entry k of the test: 3 input, 4 answer), opened
+ * as the daemon, read-only, never through a final symlink. The package is
+ * the administrator's; its input goes to the job as a descriptor, so a
+ * 100 MiB test is never held in memory. */
+static int s_test_file(box_t *b, int k)
+{
+	char path[600];
+	if (!mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[k],
+			 path, sizeof path))
+		return -1;
+	return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 static int s_start_run(box_t *b)
 {
 	const msgpack_object *a = mp_get(b->spec.root, "args");
@@ -432,12 +448,12 @@ static int s_start_run(box_t *b)
 	if (!buf || !argv || s_argv(b, argv, buf, size, b->js.lim,
 				    b->lang->policy, b->lang->run, false))
 		return free(buf), free(argv), -1;
-	const msgpack_object *in = b->tests ?
+	const msgpack_object *in = b->tests && !b->desc ?
 		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[1] :
 		mp_get(b->spec.root, "stdin");
-	int fin = s_open_out(b, "stdin");
+	int fin = b->desc ? s_test_file(b, 3) : s_open_out(b, "stdin");
 	int out = s_open_out(b, "stdout"), err = s_open_out(b, "stderr");
-	int r = fin < 0 || out < 0 || err < 0 ? -1 :
+	int r = fin < 0 || out < 0 || err < 0 ? -1 : b->desc ? 0 :
 		s_write_all(fin, in->via.bin.ptr, in->via.bin.size);
 	if (!r && lseek(fin, 0, SEEK_SET) == 0) {
 		b->phase = P_RUN;
@@ -578,6 +594,8 @@ static char *s_read_out(box_t *b, const char *name, uint64_t cap,
 
 static void s_release(box_t *b)
 {
+	free(b->scores);
+	b->scores = NULL;
 	free(b->run.out), free(b->run.err), free(b->cout);
 	b->run.out = b->run.err = b->cout = NULL;
 	mp_doc_free(&b->spec);
@@ -586,6 +604,8 @@ static void s_release(box_t *b)
 }
 
 /* The job is over in this box: store what happened, then clean. */
+static double s_group_score(box_t *b, uint64_t g);
+
 static void s_finish(box_t *b, int state, const char *status,
 		     const char *message)
 {
@@ -604,6 +624,10 @@ static void s_finish(box_t *b, int state, const char *status,
 		store_set_result(id, state, &b->comp, state == S_FAILED ||
 				 b->tests ? NULL : &b->run, status, message,
 				 b->cout_bytes, b->cout, b->cout_len);
+	bool scoring = false;
+	if (state == S_JUDGED && b->desc && mp_as_bool(mp_get(b->desc, "scoring"), &scoring) &&
+	    scoring && strcmp(status, "compile_error"))
+		store_set_score(id, s_group_score(b, 0));
 	if (state == S_JUDGED && b->tests)
 		store_set_verdict(id, !strcmp(status, "compile_error") ?
 				  "compile_error" : *b->verdict ? b->verdict :
@@ -670,6 +694,21 @@ static void s_compiled(box_t *b, int code, char *rec)
 	job_state_changed(b->js.id);
 }
 
+/* A problem test's comparison: the default output validator with the
+ * problem's validator_flags and the test's own flags. */
+static int s_test_flags(box_t *b, char *msg, size_t size)
+{
+	char flags[600] = "", tf[256] = "";
+	mp_str_copy(mp_get(b->desc, "flags"), flags, sizeof flags);
+	mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[5], tf, sizeof tf);
+	if (*tf)
+		snprintf(flags + strlen(flags), sizeof flags - strlen(flags), " %s", tf);
+	compare_opts_default(&b->cmp);
+	if (compare_opts_from_flags(flags, &b->cmp, msg, size))
+		return errno = EINVAL, -1;
+	return 0;
+}
+
 /* The verdict of a test run from the helper's status (PROTOCOL.md 14.1);
  * for a clean exit, the comparison of its output with the answer. */
 static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
@@ -688,11 +727,13 @@ static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
 	const msgpack_object *ans =
 		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[2];
 	int out = open(s_path(b, "stdout"), O_RDONLY | O_CLOEXEC);
-	int af = s_open_out(b, "answer");
+	int af = b->desc ? s_test_file(b, 4) : s_open_out(b, "answer");
 	compare_result r;
-	int bad = out < 0 || af < 0 ||
-		  s_write_all(af, ans->via.bin.ptr, ans->via.bin.size) ||
-		  lseek(af, 0, SEEK_SET) != 0 || compare_fds(out, af, &b->cmp, &r);
+	int bad = out < 0 || af < 0 || (!b->desc &&
+		  (s_write_all(af, ans->via.bin.ptr, ans->via.bin.size) ||
+		   lseek(af, 0, SEEK_SET) != 0)) ||
+		  (b->desc && s_test_flags(b, msg, size)) ||
+		  compare_fds(out, af, &b->cmp, &r);
 	if (out >= 0)
 		close(out);
 	if (af >= 0)
@@ -702,6 +743,48 @@ static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
 		       "judge_error";
 	snprintf(msg, size, "%s", r.message);
 	return r.accepted ? "accepted" : "wrong_answer";
+}
+
+/* A field of test i's group in the problem: [path, parent, aggregation,
+ * accept_score, reject_score, sample]. */
+static double s_group_field(box_t *b, unsigned i, int k)
+{
+	const msgpack_object *g = mp_get(b->desc, "groups");
+	uint64_t gi = 0;
+	double v = 0;
+	mp_as_uint(&b->tests->via.array.ptr[i].via.array.ptr[1], &gi);
+	if (g && gi < g->via.array.size)
+		mp_as_float(&g->via.array.ptr[gi].via.array.ptr[k], &v);
+	return v;
+}
+
+/* A group's score (legacy grading, simplified): its tests' scores (a test
+ * that did not run scores reject_score) and its subgroups' scores, summed
+ * or, with aggregation min, the least. Samples never count. */
+static double s_group_score(box_t *b, uint64_t g)
+{
+	const msgpack_object *gs = mp_get(b->desc, "groups");
+	const msgpack_object *e = gs->via.array.ptr[g].via.array.ptr;
+	bool min = mp_str_eq(&e[2], "min"), any = false;
+	double acc = 0;
+	for (unsigned i = 0; i < b->ntests; i++) {
+		uint64_t gi;
+		if (!mp_as_uint(&b->tests->via.array.ptr[i].via.array.ptr[1], &gi) || gi != g)
+			continue;
+		double v = isnan(b->scores[i]) ? s_group_field(b, i, 4) : b->scores[i];
+		acc = !any ? v : min ? fmin(acc, v) : acc + v;
+		any = true;
+	}
+	for (uint64_t h = g + 1; h < gs->via.array.size; h++) {
+		const msgpack_object *c = gs->via.array.ptr[h].via.array.ptr;
+		if (c[1].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ||
+		    c[1].via.u64 != g || (c[5].type == MSGPACK_OBJECT_BOOLEAN && c[5].via.boolean))
+			continue;
+		double v = s_group_score(b, h);
+		acc = !any ? v : min ? fmin(acc, v) : acc + v;
+		any = true;
+	}
+	return any ? acc : 0;
 }
 
 /* One test ran: store and publish its result, then the next or the end. */
@@ -717,6 +800,8 @@ static void s_tested(box_t *b)
 	if (store_test_result(b->js.id, b->test_idx, nm, v, &b->run, msg))
 		job_test_event(b->js.id, b->test_idx, b->ntests);
 	bool accepted = !strcmp(v, "accepted");
+	if (b->scores)
+		b->scores[b->test_idx] = s_group_field(b, b->test_idx, accepted ? 3 : 4);
 	if (!accepted && !*b->verdict) {
 		snprintf(b->verdict, sizeof b->verdict, "%s", v);
 		snprintf(b->first_fail, sizeof b->first_fail, "%s", nm);
@@ -834,9 +919,21 @@ void box_ready(int fd)
 static int s_test_setup(box_t *b, char *why, size_t size)
 {
 	char field[48], err[160];
-	b->tests = NULL;
+	b->tests = b->desc = NULL;
 	b->test_idx = b->ntests = 0;
 	*b->verdict = *b->first_fail = *b->fail_status = 0;
+	if (mp_str_eq(mp_get(b->spec.root, "kind"), "submit")) {
+		b->desc = mp_get(b->spec.root, "desc");
+		b->tests = b->desc ? mp_get(b->desc, "tests") : NULL;
+		b->ntests = b->tests ? b->tests->via.array.size : 0;
+		b->all = mp_str_eq(mp_get(b->spec.root, "mode"), "all");
+		b->scores = calloc(b->ntests + 1, sizeof *b->scores);
+		if (!b->tests || !b->ntests || !b->scores)
+			return snprintf(why, size, "the problem has no tests"), -1;
+		for (unsigned i = 0; i < b->ntests; i++)
+			b->scores[i] = NAN;
+		return 0;
+	}
 	if (!mp_str_eq(mp_get(b->spec.root, "kind"), "test"))
 		return 0;
 	b->tests = mp_get(b->spec.root, "tests");

@@ -160,6 +160,12 @@ int store_set_verdict(uint64_t job, const char *verdict, const char *first,
 int store_write_test_event(mp_w *w, uint64_t job, unsigned idx,
 			   unsigned total);
 
+int store_problem_put(const char *id, const char *name, const void *desc,
+		      size_t len, const char *by);
+char *store_problem_get(const char *id, size_t *len);
+int store_problem_ids(const char *after, char (*ids)[65], int max);
+int store_set_score(uint64_t job, double score);
+
 /* box.c: the pool. */
 int box_init(const conf_t *c);
 void box_shutdown(void);

@@ -12,8 +12,11 @@
 #include <string.h>
 #include <syslog.h>
 
+#include <math.h>
+
 #include "compare.h"
 #include "loop.h"
+#include "problem.h"
 
 #define MAX_INT53	((1ull << 53) - 1)
 #define WAIT_MS_MAX	3600000u
@@ -412,6 +415,51 @@ static int s_test_fields(const ctx_t *c, mp_w *spec, uint32_t *n, bool *hidden)
 	return 0;
 }
 
+/* submit's problem: its stored description into the spec, and the run
+ * limits it sets (clients cannot change them: contest rules). */
+static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t eff)
+{
+	char id[65];
+	size_t len;
+	if (mp_get(c->m, "limits"))
+		return s_bad(c, "limits", "a submission's limits are the problem's"), -1;
+	int r = s_opt_str(c, "problem", 1, 64, id);
+	if (r == 0)
+		s_bad(c, "problem", "is required");
+	if (r <= 0)
+		return -1;
+	char *desc = store_problem_get(id, &len);
+	mp_doc d;
+	char err[160], mode[16] = "first_failure";
+	if (!desc || mp_parse(&d, desc, len, false, err, sizeof err)) {
+		free(desc);
+		reply_error(c->r, "not_found", "problem", NULL, NULL, "problem %s not found", id);
+		return -1;
+	}
+	static const struct { const char *k; int lim; uint64_t mul; } m[] = {
+		{ "time_limit_ms", L_CPU, 1 }, { "memory_kb", L_MEM, 1 }, { "output_kb", L_FSIZE, 1 } };
+	for (size_t i = 0; i < 3; i++) {
+		uint64_t v;
+		if (mp_as_uint(mp_get(d.root, m[i].k), &v) && v)
+			eff[m[i].lim] = v < G_conf->ceil[m[i].lim] ? v : G_conf->ceil[m[i].lim];
+	}
+	uint64_t wall = eff[L_CPU] * 2 + 1000;
+	eff[L_WALL] = wall < G_conf->ceil[L_WALL] ? wall : G_conf->ceil[L_WALL];
+	mp_doc_free(&d);
+	if (s_opt_str(c, "mode", 1, 15, mode) < 0 ||
+	    (strcmp(mode, "first_failure") && strcmp(mode, "all"))) {
+		free(desc);
+		return s_bad(c, "mode", "first_failure or all"), -1;
+	}
+	mp_w_kstr(spec, "problem", id);
+	mp_w_kstr(spec, "mode", mode);
+	mp_w_str(spec, "desc");
+	mp_w_raw(spec, desc, len);
+	free(desc);
+	*n += 3;
+	return 0;
+}
+
 static void s_submit(const ctx_t *c, const char *kind)
 {
 	run_opts o;
@@ -429,7 +477,8 @@ static void s_submit(const ctx_t *c, const char *kind)
 	mp_w_kstr(&spec, "form", mp_get(c->m, "source") ? "source" : "files");
 	mp_w_str(&spec, "files");
 	if (s_files(c, l, &spec) || s_stdin_args(c, &spec) || s_limits(c, l, asked, eff) ||
-	    (!strcmp(kind, "test") && s_test_fields(c, &spec, &sn, &hidden)))
+	    (!strcmp(kind, "test") && s_test_fields(c, &spec, &sn, &hidden)) ||
+	    (!strcmp(kind, "submit") && s_problem_fields(c, &spec, &sn, eff)))
 		return mp_w_free(&spec);
 	mp_w_kstr(&spec, "lang", l->id);
 	mp_w_kstr(&spec, "label", o.label);
@@ -480,6 +529,193 @@ static void s_run(const ctx_t *c)
 static void s_test(const ctx_t *c)
 {
 	s_submit(c, "test");
+}
+
+static void s_submit_op(const ctx_t *c)
+{
+	s_submit(c, "submit");
+}
+
+/* ---- problems ---- */
+
+static bool s_problem_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	return n >= 1 && n <= 64 && ((*id >= 'a' && *id <= 'z') || (*id >= '0' && *id <= '9')) &&
+	       strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* The judge's description of a loaded package: what submit needs. */
+static void s_problem_desc(mp_w *w, const problem *p)
+{
+	mp_w_map(w, 9);
+	mp_w_kstr(w, "id", p->id);
+	mp_w_kstr(w, "name", p->name);
+	mp_w_kbool(w, "scoring", p->scoring);
+	mp_w_kuint(w, "time_limit_ms", (uint64_t)ceil(p->time_limit_s * 1000));
+	mp_w_kuint(w, "memory_kb", p->memory_mb * 1024);
+	mp_w_kuint(w, "output_kb", p->output_mb * 1024);
+	mp_w_kstr(w, "flags", p->validator_flags);
+	mp_w_str(w, "tests");
+	mp_w_array(w, (uint32_t)p->ntests);
+	for (int i = 0; i < p->ntests; i++) {
+		const prob_test *t = &p->tests[i];
+		mp_w_array(w, 7);
+		mp_w_str(w, t->name);
+		mp_w_uint(w, (uint64_t)t->gidx);
+		mp_w_bool(w, t->sample);
+		mp_w_str(w, t->in);
+		mp_w_str(w, t->ans);
+		mp_w_str(w, t->output_validator_flags);
+		mp_w_uint(w, t->in_size);
+	}
+	mp_w_str(w, "groups");
+	mp_w_array(w, (uint32_t)p->ngroups);
+	for (int i = 0; i < p->ngroups; i++) {
+		const prob_group *g = &p->groups[i];
+		mp_w_array(w, 6);
+		mp_w_str(w, g->path);
+		mp_w_int(w, g->parent);
+		mp_w_str(w, g->aggregation);
+		mp_w_float(w, g->accept_score);
+		mp_w_float(w, g->reject_score);
+		mp_w_bool(w, !strcmp(g->path, "sample") || !strncmp(g->path, "sample/", 7));
+	}
+}
+
+static void s_problem_import(const ctx_t *c)
+{
+	char id[65], path[513], err[512];
+	problem p;
+	if (!c->r->admin)
+		return reply_error(c->r, "unauthorized", NULL, NULL, NULL,
+				   "only admins may import problems");
+	if (s_opt_str(c, "problem", 1, 64, id) <= 0 || !s_problem_id_ok(id))
+		return s_bad(c, "problem", "an id of [a-z0-9][a-z0-9_-]{0,63}");
+	if (s_opt_str(c, "path", 1, 512, path) <= 0 || *path != '/')
+		return s_bad(c, "path", "the package directory, an absolute path on the daemon's host");
+	if (problem_load(path, id, &p, err, sizeof err))
+		return s_bad(c, "path", err);
+	if (p.interactive || p.custom_validation) {
+		problem_free(&p);
+		return reply_error(c->r, "unavailable", "path", NULL, NULL, "%s: %s problems "
+				   "are not supported yet", path, p.interactive ? "interactive" :
+				   "custom-validator");
+	}
+	mp_w w;
+	mp_w_init(&w);
+	s_problem_desc(&w, &p);
+	int r = !mp_w_ok(&w) || store_begin() || store_problem_put(id, p.name, w.buf, w.len, c->r->user);
+	mp_w_free(&w);
+	if (r) {
+		problem_free(&p);
+		return reply_error(c->r, "unavailable", NULL, NULL, NULL, "the store cannot be written");
+	}
+	reply_t rp;
+	reply_start(&rp, c->r, true);
+	mp_w_str(&rp.w, "problem");
+	mp_w_map(&rp.w, 4);
+	mp_w_kstr(&rp.w, "id", id);
+	mp_w_kstr(&rp.w, "name", p.name);
+	mp_w_kuint(&rp.w, "tests", (uint64_t)p.ntests);
+	mp_w_kstr(&rp.w, "warnings", p.warnings);
+	rp.n++;
+	problem_free(&p);
+	reply_send(c->r, &rp);
+}
+
+/* A sample's file, if it is small enough to send (1 MiB). */
+static void s_sample_file(mp_w *w, const char *k, const char *path)
+{
+	char buf[1 << 16];
+	FILE *f = fopen(path, "re");
+	mp_w_str(w, k);
+	size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+	if (f)
+		fclose(f);
+	mp_w_bin(w, buf, n);
+}
+
+/* problem_get's view: limits, groups, samples; never a secret test. */
+static void s_problem_view(mp_w *w, const msgpack_object *d)
+{
+	const msgpack_object *t = mp_get(d, "tests");
+	uint64_t v;
+	mp_w_map(w, 6);
+	mp_w_str(w, "id"), mp_w_object(w, mp_get(d, "id"));
+	mp_w_str(w, "name"), mp_w_object(w, mp_get(d, "name"));
+	bool sc = false;
+	mp_as_bool(mp_get(d, "scoring"), &sc);
+	mp_w_kstr(w, "type", sc ? "scoring" : "pass-fail");
+	mp_w_str(w, "limits");
+	mp_w_map(w, 3);
+	mp_w_kuint(w, "cpu_ms", mp_as_uint(mp_get(d, "time_limit_ms"), &v) ? v : 0);
+	mp_w_kuint(w, "memory_kb", mp_as_uint(mp_get(d, "memory_kb"), &v) ? v : 0);
+	mp_w_kuint(w, "fsize_kb", mp_as_uint(mp_get(d, "output_kb"), &v) ? v : 0);
+	mp_w_kuint(w, "tests", t ? t->via.array.size : 0);
+	mp_w_str(w, "samples");
+	size_t m = mp_w_array_begin(w);
+	uint32_t ns = 0;
+	for (uint32_t i = 0; t && i < t->via.array.size && ns < 16; i++) {
+		const msgpack_object *e = t->via.array.ptr[i].via.array.ptr;
+		if (e[2].type != MSGPACK_OBJECT_BOOLEAN || !e[2].via.boolean)
+			continue;
+		char in[600], ans[600];
+		mp_str_copy(&e[3], in, sizeof in);
+		mp_str_copy(&e[4], ans, sizeof ans);
+		mp_w_map(w, 3);
+		mp_w_str(w, "name"), mp_w_object(w, &e[0]);
+		s_sample_file(w, "input", in);
+		s_sample_file(w, "answer", ans);
+		ns++;
+	}
+	mp_w_array_end(w, m, ns);
+}
+
+static void s_problem_get(const ctx_t *c)
+{
+	char id[65], err[160];
+	size_t len;
+	if (s_opt_str(c, "problem", 1, 64, id) <= 0)
+		return s_bad(c, "problem", "is required");
+	char *desc = store_problem_get(id, &len);
+	mp_doc d;
+	if (!desc || mp_parse(&d, desc, len, false, err, sizeof err)) {
+		free(desc);
+		return reply_error(c->r, "not_found", "problem", NULL, NULL, "problem %s not found", id);
+	}
+	reply_t rp;
+	reply_start(&rp, c->r, true);
+	mp_w_str(&rp.w, "problem");
+	s_problem_view(&rp.w, d.root);
+	rp.n++;
+	mp_doc_free(&d);
+	free(desc);
+	reply_send(c->r, &rp);
+}
+
+static void s_problem_list(const ctx_t *c)
+{
+	char after[65] = "", ids[100][65];
+	uint64_t limit = 100;
+	if (s_opt_str(c, "cursor", 1, 64, after) < 0 || s_opt_uint(c, "limit", 1, 100, &limit) < 0)
+		return;
+	int n = store_problem_ids(after, ids, (int)limit + 1 > 100 ? 100 : (int)limit + 1);
+	bool more = n > (int)limit;
+	if (more)
+		n = (int)limit;
+	reply_t rp;
+	reply_start(&rp, c->r, true);
+	mp_w_str(&rp.w, "problems");
+	mp_w_array(&rp.w, n < 0 ? 0 : (uint32_t)n);
+	for (int i = 0; i < n; i++) {
+		mp_w_map(&rp.w, 1);
+		mp_w_kstr(&rp.w, "id", ids[i]);
+	}
+	rp.n++;
+	if (more && n > 0)
+		mp_w_kstr(&rp.w, "next", ids[n - 1]), rp.n++;
+	reply_send(c->r, &rp);
 }
 
 /* ---- get, cancel ---- */
@@ -759,7 +995,9 @@ void ops_handle(const req_t *r, const void *body, size_t len)
 	static const struct { const char *op; void (*fn)(const ctx_t *); } ops[] = {
 		{ "run", s_run }, { "get", s_get }, { "cancel", s_cancel },
 		{ "list", s_list }, { "languages", s_languages }, { "health", s_health },
-		{ "test", s_test },
+		{ "test", s_test }, { "submit", s_submit_op },
+		{ "problem_import", s_problem_import }, { "problem_get", s_problem_get },
+		{ "problem_list", s_problem_list },
 	};
 	req_t rr = *r;
 	ctx_t c = { .r = &rr };

@@ -48,6 +48,7 @@ static const char s_schema[] =
 	" c_status TEXT, c_exit INTEGER, c_signal INTEGER, c_cpu_us INTEGER,"
 	" c_wall_us INTEGER, c_memory_kb INTEGER, c_output BLOB,"
 	" c_output_bytes INTEGER, verdict TEXT, first_failure TEXT, ntests INTEGER,"
+	" score REAL,"
 	" hidden INTEGER NOT NULL DEFAULT 0, UNIQUE(user, idem));"
 	"CREATE INDEX IF NOT EXISTS jobs_active ON jobs(state) WHERE state < 3;"
 	"CREATE INDEX IF NOT EXISTS jobs_user ON jobs(user, id);"
@@ -58,7 +59,9 @@ static const char s_schema[] =
 	" idx INTEGER NOT NULL, name TEXT NOT NULL, verdict TEXT NOT NULL,"
 	" status TEXT, exit_code INTEGER, signal INTEGER, cpu_us INTEGER,"
 	" wall_us INTEGER, memory_kb INTEGER, message TEXT, v_syscall TEXT,"
-	" v_args TEXT, PRIMARY KEY(job, idx));";
+	" v_args TEXT, PRIMARY KEY(job, idx));"
+	"CREATE TABLE IF NOT EXISTS problems(id TEXT PRIMARY KEY, name TEXT,"
+	" desc BLOB NOT NULL, imported_at INTEGER NOT NULL, by TEXT);";
 
 /* Prepared statements, cached by the address of their SQL text. */
 static struct { const char *sql; sqlite3_stmt *st; } s_stmts[32];
@@ -111,6 +114,24 @@ static sqlite3_stmt *s_row(const char *sql, uint64_t id)
 	return sqlite3_step(st) == SQLITE_ROW ? st : NULL;
 }
 
+/* A store made by an older judgeboxd gets the columns added since; adding
+ * one that exists fails harmlessly ("duplicate column"). */
+static int s_migrate(char **err)
+{
+	static const char *const cols[] = {
+		"verdict TEXT", "first_failure TEXT", "ntests INTEGER", "score REAL",
+		"hidden INTEGER NOT NULL DEFAULT 0",
+	};
+	char q[128];
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+		snprintf(q, sizeof q, "ALTER TABLE jobs ADD COLUMN %s", cols[i]);
+		if (sqlite3_exec(s_db, q, NULL, NULL, NULL) != SQLITE_OK &&
+		    !strstr(sqlite3_errmsg(s_db), "duplicate column"))
+			return *err = sqlite3_mprintf("%s", sqlite3_errmsg(s_db)), -1;
+	}
+	return 0;
+}
+
 int store_open(const conf_t *c)
 {
 	char path[600];
@@ -125,7 +146,7 @@ int store_open(const conf_t *c)
 					: "PRAGMA synchronous=NORMAL;";
 	if (sqlite3_exec(s_db, "PRAGMA journal_mode=WAL;", NULL, NULL, &err) ||
 	    sqlite3_exec(s_db, sync, NULL, NULL, &err) ||
-	    sqlite3_exec(s_db, s_schema, NULL, NULL, &err)) {
+	    sqlite3_exec(s_db, s_schema, NULL, NULL, &err) || s_migrate(&err)) {
 		jlog(LOG_ERR, "%s: %s", path, err ? err : "?");
 		sqlite3_free(err);
 		return -1;
@@ -417,13 +438,13 @@ static const char s_cols[] =
 	" exit_code, signal, cpu_us, wall_us, memory_kb, stdout_bytes,"
 	" stderr_bytes, v_syscall, v_args, c_status, c_exit, c_signal,"
 	" c_cpu_us, c_wall_us, c_memory_kb, c_output_bytes, at, verdict,"
-	" first_failure, ntests";
+	" first_failure, ntests, score";
 enum { C_ID, C_KIND, C_USER, C_BY, C_LANG, C_LABEL, C_IDEM, C_STATE,
        C_ATTEMPT, C_SEQ, C_CREATED, C_STARTED, C_FINISHED, C_LIMITS,
        C_STATUS, C_MESSAGE, C_RAN, C_EXIT, C_SIGNAL, C_CPU, C_WALL, C_MEM,
        C_OUTB, C_ERRB, C_VSYS, C_VARGS, C_CSTATUS, C_CEXIT, C_CSIGNAL,
        C_CCPU, C_CWALL, C_CMEM, C_COUTB, C_AT, C_VERDICT, C_FIRSTFAIL,
-       C_NTESTS };
+       C_NTESTS, C_SCORE };
 
 static int64_t s_i(sqlite3_stmt *st, int c)
 {
@@ -565,6 +586,8 @@ static void s_result(mp_w *w, sqlite3_stmt *st, sqlite3_stmt *out)
 	s_kcol(w, &n, "verdict", st, C_VERDICT);
 	s_kcol(w, &n, "first_failure", st, C_FIRSTFAIL);
 	s_kcol(w, &n, "total", st, C_NTESTS);
+	if (sqlite3_column_type(st, C_SCORE) != SQLITE_NULL)
+		mp_w_str(w, "score"), mp_w_float(w, sqlite3_column_double(st, C_SCORE)), n++;
 	if (sqlite3_column_type(st, C_VERDICT) != SQLITE_NULL &&
 	    sqlite3_column_int(out, 3))
 		n += s_tests(w, (uint64_t)s_i(st, C_ID));
@@ -929,4 +952,65 @@ int store_write_test_event(mp_w *w, uint64_t job, unsigned idx, unsigned total)
 	}
 	sqlite3_finalize(t);
 	return r;
+}
+
+/* ---- problems (PROTOCOL.md 14.4): a description blob per problem ---- */
+
+int store_problem_put(const char *id, const char *name, const void *desc,
+		      size_t len, const char *by)
+{
+	static const char q[] = "INSERT OR REPLACE INTO problems(id, name, desc,"
+				" imported_at, by) VALUES(?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = s_stmt(q);
+	if (!st)
+		return -1;
+	s_text(st, 1, id);
+	s_text(st, 2, name);
+	sqlite3_bind_blob(st, 3, desc, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now_ms());
+	s_text(st, 5, by);
+	return s_done(st);
+}
+
+/* The problem's description (caller frees), or NULL. */
+char *store_problem_get(const char *id, size_t *len)
+{
+	static const char q[] = "SELECT desc FROM problems WHERE id = ?";
+	sqlite3_stmt *st = s_stmt(q);
+	if (!st)
+		return NULL;
+	s_text(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return NULL;
+	*len = (size_t)sqlite3_column_bytes(st, 0);
+	char *p = malloc(*len + 1);
+	if (p)
+		memcpy(p, sqlite3_column_blob(st, 0), *len);
+	return p;
+}
+
+/* Problem ids after `after`, in order, at most max; returns the count. */
+int store_problem_ids(const char *after, char (*ids)[65], int max)
+{
+	static const char q[] = "SELECT id FROM problems WHERE id > ? ORDER BY id LIMIT ?";
+	sqlite3_stmt *st = s_stmt(q);
+	int n = 0;
+	if (!st)
+		return -1;
+	s_text(st, 1, after);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(ids[n++], 65, "%s", sqlite3_column_text(st, 0));
+	return n;
+}
+
+int store_set_score(uint64_t job, double score)
+{
+	static const char q[] = "UPDATE jobs SET score = ? WHERE id = ?";
+	sqlite3_stmt *st = s_stmt(q);
+	if (!st)
+		return -1;
+	sqlite3_bind_double(st, 1, score);
+	sqlite3_bind_int64(st, 2, (int64_t)job);
+	return s_done(st);
 }

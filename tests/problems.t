@@ -1,0 +1,71 @@
+#!/bin/bash
+# Problems and submissions (PROTOCOL.md 14.4): a package imported from the
+# daemon's host (admin only), its view without secret tests, submissions
+# judged against its tests as files (pass-fail and scored), and a 100 MiB
+# input and output judged without the daemon holding either in memory.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/daemon-env.sh"
+plan 18
+P=$JB/packages
+mkdir -p "$P"
+
+# pkg DIR: a legacy package; then tst DIR GROUP NAME IN ANS adds a test.
+pkg() { mkdir -p "$P/$1/data/sample" "$P/$1/data/secret"; printf 'name: %s\n%b' "$1" "${2:-}" > "$P/$1/problem.yaml"; }
+tst() { mkdir -p "$P/$1/data/$2"; printf -- "$4" > "$P/$1/data/$2/$3.in"; printf -- "$5" > "$P/$1/data/$2/$3.ans"; }
+pkg sum
+tst sum sample 1 '1 2\n' '3\n'
+tst sum secret 01 '10 20\n' '30\n'
+tst sum secret 02 '-5 5\n' '0\n'
+tst sum secret 03 '1000000000 1000000000\n' '2000000000\n'
+pkg scored 'type: scoring\n'
+tst scored sample 1 '1\n' '1\n'
+tst scored secret/g1 1 '2\n' '4\n'
+tst scored secret/g1 2 '3\n' '9\n'
+tst scored secret/g2 1 '100\n' '10000\n'
+printf 'grader_flags: min\naccept_score: 30\n' > "$P/scored/data/secret/g1/testdata.yaml"
+printf 'grader_flags: sum\naccept_score: 35\n' > "$P/scored/data/secret/g2/testdata.yaml"
+# 100 MiB of "1234567\n" in and out; output limit 128 MiB, time limit 20 s.
+pkg big 'limits:\n  output: 128\n'
+echo 20 > "$P/big/.timelimit"
+yes 1234567 | head -c 104857600 > "$P/big/data/secret/huge.in"
+cp "$P/big/data/secret/huge.in" "$P/big/data/secret/huge.ans"
+chmod -R a+rX "$P"
+
+jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
+py() { /usr/bin/python3 "$TOP/tests/lib/problem_client.py" "$@"; }
+
+is "$(py import sum "$P/sum")" "ok sum 4" "problem_import: an admin imports a package (4 tests)"
+is "$(as_other /usr/bin/python3 "$TOP/tests/lib/problem_client.py" import x "$P/sum")" "error unauthorized" \
+	"problem_import by a non-admin: unauthorized"
+is "$(py import inter "$TOP/tests/problems/interactive")" "error unavailable" \
+	"an interactive package: unavailable (not supported yet)"
+is "$(py import bad "$TOP/tests/problems/broken/missing-ans")" "error bad_request" "a broken package: bad_request"
+is "$(py get sum)" "ok sum pass-fail tests=4 samples=sample/1:1 2|3" "problem_get: type, counts, the sample only"
+is "$(py get nosuch)" "error not_found" "problem_get of an unknown problem: not_found"
+is "$(py list)" "ok sum" "problem_list"
+
+ADD='a, b = map(int, input().split())\nprint(a + b)\n'
+MUL='a, b = map(int, input().split())\nprint(a * b)\n'
+is "$(py submit sum python3 "$ADD" all)" "judged accepted - 4/4" "submit: a right solution is accepted on every test"
+is "$(py submit sum python3 "$MUL" first_failure)" "judged wrong_answer sample/1 1/4" \
+	"submit: a wrong one stops at its first failing test"
+is "$(py submit sum python3 "$MUL" all)" "judged wrong_answer sample/1 4/4" "mode all runs every test"
+is "$(py submit_limits sum)" "error bad_request limits" "a submission cannot set limits"
+is "$(py submit nosuch python3 "$ADD" all)" "error not_found" "submit to an unknown problem: not_found"
+is "$(py limits sum)" "cpu_ms=1000 memory_kb=1048576" "the job's limits come from the problem (1 s; 2 GiB cut to the ceiling)"
+
+py import scored "$P/scored" >/dev/null
+SQ='n = int(input())\nprint(n * n if n < 50 else 0)\n'
+is "$(py submit scored python3 "$SQ" all score)" "judged wrong_answer secret/g2/1 4/4 score=30" \
+	"a scored problem: g1 (min, 30) passes, g2 (35) fails: score 30"
+is "$(py submit scored python3 'n = int(input())\nprint(n * n)\n' all score)" "judged accepted - 4/4 score=65" \
+	"all accepted: 30 + 35 = 65 (samples do not count)"
+
+py import big "$P/big" >/dev/null
+CAT='#include <stdio.h>\nint main(void) { char b[65536]; size_t n; while ((n = fread(b, 1, sizeof b, stdin)) > 0) fwrite(b, 1, n, stdout); return 0; }\n'
+before=$(awk '/VmHWM/ { print $2 }' "/proc/$JD_PID/status")
+is "$(py submit big c "$CAT" all)" "judged accepted - 1/1" "a 100 MiB input echoed back is judged accepted"
+after=$(awk '/VmHWM/ { print $2 }' "/proc/$JD_PID/status")
+diag "judgeboxd peak RSS: $before KiB before, $after KiB after"
+ok $(( after - before < 32768 ? 0 : 1 )) "and the daemon's peak memory grew by less than 32 MiB ($((after - before)) KiB)"
+is "$(py events sum python3 "$ADD")" "ok 4 tests, index 1..4, seq consecutive" "a test event per test of a submission"
