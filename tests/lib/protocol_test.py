@@ -908,7 +908,7 @@ def t_bad_requests():
     is_err(once({"op": "frobnicate", "rid": 22}), "bad_request", "unknown op: bad_request, rid echoed",
            field="op", rid=22)
     is_err(once({"op": 1, "rid": 23}), "bad_request", "op not a str: bad_request", field="op", rid=23)
-    is_err(once({"op": "submit", "rid": 24}), "bad_request", "op submit (planned, not v1): bad_request", field="op", rid=24)
+    is_err(once({"op": "blob_put", "rid": 24}), "bad_request", "op blob_put (planned, in no version yet): bad_request", field="op", rid=24)
     is_err(once({"op": None, "rid": 25}), "bad_request", "op nil (= absent): bad_request", field="op", rid=25)
     src = PY_PRINT
     is_err(once(run("python3", src, wait=1, rid=26)), "bad_request", "wait: 1 (not a bool): bad_request",
