@@ -60,6 +60,7 @@ typedef struct box {
 	unsigned test_idx, ntests;
 	bool all;
 	double *scores;			/* submit: each test's score */
+	unsigned char *passed;		/* submit: each test accepted */
 	compare_opts cmp;
 	char verdict[24], first_fail[80], fail_status[32];
 } box_t;
@@ -595,7 +596,9 @@ static char *s_read_out(box_t *b, const char *name, uint64_t cap,
 static void s_release(box_t *b)
 {
 	free(b->scores);
+	free(b->passed);
 	b->scores = NULL;
+	b->passed = NULL;
 	free(b->run.out), free(b->run.err), free(b->cout);
 	b->run.out = b->run.err = b->cout = NULL;
 	mp_doc_free(&b->spec);
@@ -605,6 +608,49 @@ static void s_release(box_t *b)
 
 /* The job is over in this box: store what happened, then clean. */
 static double s_group_score(box_t *b, uint64_t g);
+
+/* Requirement coverage (our extension, problem.h): an id is covered when
+ * every test that carries it ran and was accepted. */
+static void s_requirements(box_t *b)
+{
+	enum { MAXR = 256 };
+	char ids[MAXR][64];
+	bool covered[MAXR];
+	unsigned n = 0, ncov = 0;
+	for (unsigned i = 0; i < b->ntests; i++) {
+		char reqs[520], *save, *t;
+		const msgpack_object *e = b->tests->via.array.ptr[i].via.array.ptr;
+		if (b->tests->via.array.ptr[i].via.array.size < 8 ||
+		    !mp_str_copy(&e[7], reqs, sizeof reqs))
+			continue;
+		for (t = strtok_r(reqs, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+			unsigned k;
+			for (k = 0; k < n && strcmp(ids[k], t); k++)
+				;
+			if (k == n && n < MAXR && strlen(t) < 64)
+				strcpy(ids[n], t), covered[n++] = true;
+			if (k < n && !b->passed[i])
+				covered[k] = false;
+		}
+	}
+	if (!n)
+		return;
+	for (unsigned k = 0; k < n; k++)
+		ncov += covered[k];
+	mp_w w;
+	mp_w_init(&w);
+	mp_w_map(&w, 3);
+	mp_w_kuint(&w, "total", n);
+	mp_w_kuint(&w, "covered", ncov);
+	mp_w_str(&w, "missing");
+	mp_w_array(&w, n - ncov);
+	for (unsigned k = 0; k < n; k++)
+		if (!covered[k])
+			mp_w_str(&w, ids[k]);
+	if (mp_w_ok(&w))
+		store_set_requirements(b->js.id, w.buf, w.len);
+	mp_w_free(&w);
+}
 
 static void s_finish(box_t *b, int state, const char *status,
 		     const char *message)
@@ -628,6 +674,8 @@ static void s_finish(box_t *b, int state, const char *status,
 	if (state == S_JUDGED && b->desc && mp_as_bool(mp_get(b->desc, "scoring"), &scoring) &&
 	    scoring && strcmp(status, "compile_error"))
 		store_set_score(id, s_group_score(b, 0));
+	if (state == S_JUDGED && b->desc && strcmp(status, "compile_error"))
+		s_requirements(b);
 	if (state == S_JUDGED && b->tests)
 		store_set_verdict(id, !strcmp(status, "compile_error") ?
 				  "compile_error" : *b->verdict ? b->verdict :
@@ -800,8 +848,10 @@ static void s_tested(box_t *b)
 	if (store_test_result(b->js.id, b->test_idx, nm, v, &b->run, msg))
 		job_test_event(b->js.id, b->test_idx, b->ntests);
 	bool accepted = !strcmp(v, "accepted");
-	if (b->scores)
+	if (b->scores) {
 		b->scores[b->test_idx] = s_group_field(b, b->test_idx, accepted ? 3 : 4);
+		b->passed[b->test_idx] = accepted;
+	}
 	if (!accepted && !*b->verdict) {
 		snprintf(b->verdict, sizeof b->verdict, "%s", v);
 		snprintf(b->first_fail, sizeof b->first_fail, "%s", nm);
@@ -928,7 +978,8 @@ static int s_test_setup(box_t *b, char *why, size_t size)
 		b->ntests = b->tests ? b->tests->via.array.size : 0;
 		b->all = mp_str_eq(mp_get(b->spec.root, "mode"), "all");
 		b->scores = calloc(b->ntests + 1, sizeof *b->scores);
-		if (!b->tests || !b->ntests || !b->scores)
+		b->passed = calloc(b->ntests + 1, 1);
+		if (!b->tests || !b->ntests || !b->scores || !b->passed)
 			return snprintf(why, size, "the problem has no tests"), -1;
 		for (unsigned i = 0; i < b->ntests; i++)
 			b->scores[i] = NAN;

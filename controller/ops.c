@@ -560,7 +560,10 @@ static void s_problem_desc(mp_w *w, const problem *p)
 	mp_w_array(w, (uint32_t)p->ntests);
 	for (int i = 0; i < p->ntests; i++) {
 		const prob_test *t = &p->tests[i];
-		mp_w_array(w, 7);
+		char reqs[520];
+		snprintf(reqs, sizeof reqs, "%s %s", t->reqs,
+			 t->gidx >= 0 && t->gidx < p->ngroups ? p->groups[t->gidx].reqs : "");
+		mp_w_array(w, 8);
 		mp_w_str(w, t->name);
 		mp_w_uint(w, (uint64_t)t->gidx);
 		mp_w_bool(w, t->sample);
@@ -568,6 +571,7 @@ static void s_problem_desc(mp_w *w, const problem *p)
 		mp_w_str(w, t->ans);
 		mp_w_str(w, t->output_validator_flags);
 		mp_w_uint(w, t->in_size);
+		mp_w_str(w, reqs);
 	}
 	mp_w_str(w, "groups");
 	mp_w_array(w, (uint32_t)p->ngroups);

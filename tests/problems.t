@@ -5,7 +5,7 @@
 # input and output judged without the daemon holding either in memory.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 18
+plan 19
 P=$JB/packages
 mkdir -p "$P"
 
@@ -69,3 +69,16 @@ after=$(awk '/VmHWM/ { print $2 }' "/proc/$JD_PID/status")
 diag "judgeboxd peak RSS: $before KiB before, $after KiB after"
 ok $(( after - before < 32768 ? 0 : 1 )) "and the daemon's peak memory grew by less than 32 MiB ($((after - before)) KiB)"
 is "$(py events sum python3 "$ADD")" "ok 4 tests, index 1..4, seq consecutive" "a test event per test of a submission"
+
+# Requirement coverage: ids from NAME.req files and a group's testdata.yaml.
+pkg reqs
+tst reqs secret t1 '1 1\n' '2\n'
+tst reqs secret t2 '2 2\n' '5\n'
+tst reqs secret/g t3 '3 3\n' '6\n'
+printf 'R1\n' > "$P/reqs/data/secret/t1.req"
+printf 'R1\nR2\n' > "$P/reqs/data/secret/t2.req"
+printf 'requirements: [R3]\n' > "$P/reqs/data/secret/g/testdata.yaml"
+chmod -R a+rX "$P/reqs"
+py import reqs "$P/reqs" >/dev/null
+is "$(py reqs reqs python3 "$ADD")" "total=3 covered=1 missing=R1,R2" \
+	"requirements: R1 and R2 (t2 fails) missing, R3 (t3 passes) covered"

@@ -64,6 +64,11 @@ elif a[0] in ("submit", "limits"):
         if len(a) > 5:
             line += " score=%g" % res.get("score", float("nan"))
         print(line)
+elif a[0] == "reqs":
+    r = call({"op": "submit", "problem": a[1], "lang": a[2], "source": src(a[3]), "mode": "all",
+              "wait": True})
+    q = r["job"]["result"].get("requirements", {})
+    print("total=%s covered=%s missing=%s" % (q.get("total"), q.get("covered"), ",".join(q.get("missing", []))))
 elif a[0] == "submit_limits":
     r = call({"op": "submit", "problem": a[1], "lang": "python3", "source": b"print(1)",
               "limits": {"cpu_ms": 100}})
