@@ -62,7 +62,7 @@ typedef struct box {
 	double *scores;			/* submit: each test's score */
 	unsigned char *passed;		/* submit: each test accepted */
 	compare_opts cmp;
-	char verdict[24], first_fail[80], fail_status[32];
+	char verdict[24], first_fail[260], fail_status[32];
 } box_t;
 
 static const conf_t *C;
@@ -832,7 +832,14 @@ static double s_group_score(box_t *b, uint64_t g)
 		acc = !any ? v : min ? fmin(acc, v) : acc + v;
 		any = true;
 	}
-	return any ? acc : 0;
+	if (!any)
+		return 0;
+	double lo = -1e300, hi = 1e300;	/* testdata.yaml range */
+	if (gs->via.array.ptr[g].via.array.size >= 8) {
+		mp_as_float(&e[6], &lo);
+		mp_as_float(&e[7], &hi);
+	}
+	return acc < lo ? lo : acc > hi ? hi : acc;
 }
 
 /* One test ran: store and publish its result, then the next or the end. */
@@ -842,7 +849,7 @@ static void s_tested(box_t *b)
 	const char *v = s_verdict(b, &b->run, msg, sizeof msg);
 	const msgpack_object_str *name =
 		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[0].via.str;
-	char nm[80];
+	char nm[260];
 	snprintf(nm, sizeof nm, "%.*s", (int)name->size, name->ptr);
 	store_begin();
 	if (store_test_result(b->js.id, b->test_idx, nm, v, &b->run, msg))

@@ -165,6 +165,7 @@ int store_problem_put(const char *id, const char *name, const void *desc,
 char *store_problem_get(const char *id, size_t *len);
 int store_problem_ids(const char *after, char (*ids)[65], int max);
 int store_set_score(uint64_t job, double score);
+int store_set_problem(uint64_t job, const char *problem);
 int store_set_requirements(uint64_t job, const void *blob, size_t len);
 
 /* box.c: the pool. */

@@ -50,6 +50,7 @@ enum {
 #define MAX_STATES	 6
 #define PROTO_V		 2		/* the highest protocol version we speak */
 #define TEST_NAME_MAX	 64		/* a test name: one file name component */
+#define TEST_SHOW_MAX	 255		/* a name shown (a problem's: group/.../name) */
 #define SIZE_CHECK	 (1u << 20)	/* larger requests check max_request first */
 
 static const char *const s_limit_names[] = {
@@ -132,6 +133,9 @@ typedef struct {
 	s_opts o;
 	s_conn c;
 	bool tty;				/* stderr is a terminal */
+	char **files;				/* the program's files (operands) */
+	int nfiles;
+	const char *problem;			/* judge: the problem id */
 	s_case *cases;				/* test: the tests, in order */
 	int ncases, cases_cap;
 	int ttotal, twidth;			/* test lines: count, name width */
@@ -900,39 +904,58 @@ static int s_digits(int n)
 	return d;
 }
 
-/* For status and watch: the test lines' total and name width from the
- * result (the test command takes them from its own tests). */
-static int s_test_view(s_ctx *x, const msgpack_object *tests)
+/* The number of test lines, when it was not known before: allocate the
+ * record of the lines shown. total is cut to what a job can have. */
+static int s_test_total(s_ctx *x, uint64_t total)
 {
-	if (x->ttotal || !tests || !tests->via.array.size)
+	if (x->ttotal || !total)
 		return RC_OK;
-	x->ttotal = (int)tests->via.array.size;
-	for (uint32_t i = 0; i < tests->via.array.size; i++) {
-		const char *p;
-		size_t n;
-		if (mp_as_str(mp_get(&tests->via.array.ptr[i], "name"), &p, &n) &&
-		    (int)n > x->twidth)
-			x->twidth = n > TEST_NAME_MAX ? TEST_NAME_MAX : (int)n;
-	}
+	x->ttotal = total > 100000 ? 100000 : (int)total;
 	if (!(x->shown = calloc((size_t)x->ttotal, sizeof *x->shown))) {
+		x->ttotal = 0;
 		fputs("judgebox: out of memory\n", stderr);
 		return RC_INTERNAL;
 	}
 	return RC_OK;
 }
 
+/* For status, watch and judge: the test lines' total (the result's total,
+ * which counts the tests that did not run) and name width from the result
+ * (the test command takes them from its own tests). */
+static int s_test_view(s_ctx *x, const msgpack_object *r)
+{
+	const msgpack_object *tests = s_array(r, "tests");
+	uint64_t total = s_u64(r, "total", 0);
+	if (x->ttotal || !tests || !tests->via.array.size)
+		return RC_OK;
+	if (total < tests->via.array.size)
+		total = tests->via.array.size;
+	for (uint32_t i = 0; i < tests->via.array.size; i++) {
+		const char *p;
+		size_t n;
+		if (mp_as_str(mp_get(&tests->via.array.ptr[i], "name"), &p, &n) &&
+		    (int)n > x->twidth)
+			x->twidth = n > TEST_SHOW_MAX ? TEST_SHOW_MAX : (int)n;
+	}
+	return s_test_total(x, total);
+}
+
 /* "  3/5 big        wrong_answer  12 ms  3.1 MiB" for test idx (from 1),
- * from a test event's or the result's map; each test once. */
+ * from a test event's or the result's map; each test once. The names are
+ * padded to the longest known (judge learns them as the tests end). */
 static void s_test_line(s_ctx *x, uint64_t idx, const msgpack_object *t)
 {
-	char name[TEST_NAME_MAX + 1], verdict[32], mem[32];
+	char name[TEST_SHOW_MAX + 1], verdict[32], mem[32];
 	if (!t || idx < 1 || idx > (uint64_t)x->ttotal || x->shown[idx - 1])
 		return;
 	x->shown[idx - 1] = true;
+	s_str(t, "name", name, sizeof name, "?");
+	if ((int)strlen(name) > x->twidth)
+		x->twidth = (int)strlen(name);
 	s_fmt_mem(s_u64(t, "memory_kb", 0), mem, sizeof mem);
 	printf("  %*" PRIu64 "/%d %-*s  %s  %" PRIu64 " ms  %s\n", s_digits(x->ttotal), idx,
-	       x->ttotal, x->twidth, s_str(t, "name", name, sizeof name, "?"),
-	       s_str(t, "verdict", verdict, sizeof verdict, "?"), s_u64(t, "cpu_ms", 0), mem);
+	       x->ttotal, x->twidth, name, s_str(t, "verdict", verdict, sizeof verdict, "?"),
+	       s_u64(t, "cpu_ms", 0), mem);
 	fflush(stdout);
 }
 
@@ -962,12 +985,21 @@ static void s_test_why(const msgpack_object *t, char *buf, size_t size)
 		snprintf(buf, size, "%s", status);
 }
 
+/* "  score 65" of a scoring problem's submission (PROTOCOL.md 14.4). */
+static void s_print_score(const msgpack_object *r)
+{
+	double score;
+	if (mp_as_float(mp_get(r, "score"), &score) && isfinite(score))
+		printf("  score %g", score);
+}
+
 /* The verdict line: "accepted (5/5 tests)", or
- * "wrong_answer on test \"big\": wrong answer on line 3 ...". */
+ * "wrong_answer on test \"big\": wrong answer on line 3 ...", then the
+ * score if the job has one. */
 static int s_verdict_line(const s_ctx *x, const msgpack_object *r)
 {
 	const msgpack_object *tests = s_array(r, "tests"), *fail = NULL;
-	char verdict[32], first[TEST_NAME_MAX + 1], why[1100];
+	char verdict[32], first[TEST_SHOW_MAX + 1], why[1100];
 	uint32_t n = tests ? tests->via.array.size : 0, accepted = 0;
 	s_str(r, "verdict", verdict, sizeof verdict, "?");
 	s_str(r, "first_failure", first, sizeof first, "");
@@ -979,7 +1011,9 @@ static int s_verdict_line(const s_ctx *x, const msgpack_object *r)
 			fail = t;
 	}
 	if (!strcmp(verdict, "accepted")) {
-		printf("accepted (%" PRIu32 "/%d tests)\n", accepted, x->ttotal);
+		printf("accepted (%" PRIu32 "/%d tests)", accepted, x->ttotal);
+		s_print_score(r);
+		putchar('\n');
 		return RC_OK;
 	}
 	if (!*first && fail)
@@ -993,6 +1027,7 @@ static int s_verdict_line(const s_ctx *x, const msgpack_object *r)
 		s_test_why(fail, why, sizeof why);
 	if (fail && *why)
 		printf(": %s", why);
+	s_print_score(r);
 	putchar('\n');
 	return RC_STATUS;
 }
@@ -1002,7 +1037,7 @@ static int s_verdict_line(const s_ctx *x, const msgpack_object *r)
 static int s_print_verdict(s_ctx *x, const msgpack_object *r)
 {
 	const msgpack_object *tests = s_array(r, "tests");
-	int rc = s_test_view(x, tests);
+	int rc = s_test_view(x, r);
 	if (rc != RC_OK)
 		return rc;
 	for (uint32_t i = 0; tests && i < tests->via.array.size; i++)
@@ -1288,7 +1323,7 @@ static int s_lang_by_id(const msgpack_object *langs, const char *id, s_lang *lan
  * -l needs no languages request. */
 static int s_pick_lang(s_ctx *x, s_lang *lang)
 {
-	if (x->o.lang && x->o.noperands == 1) {
+	if (x->o.lang && x->nfiles == 1) {
 		snprintf(lang->id, sizeof lang->id, "%s", x->o.lang);
 		return RC_OK;
 	}
@@ -1304,7 +1339,7 @@ static int s_pick_lang(s_ctx *x, s_lang *lang)
 	if (rc == RC_OK && x->o.lang)
 		rc = s_lang_by_id(langs, x->o.lang, lang);
 	else if (rc == RC_OK)
-		rc = s_lang_by_ext(langs, x->o.operands[0], lang);
+		rc = s_lang_by_ext(langs, x->files[0], lang);
 	s_in_free(&in);
 	return rc;
 }
@@ -1320,11 +1355,11 @@ static const char *s_basename(const char *path)
 static int s_check_names(const s_ctx *x, const s_lang *lang)
 {
 	bool entry = false;
-	for (int i = 0; i < x->o.noperands; i++) {
-		const char *b = s_basename(x->o.operands[i]);
+	for (int i = 0; i < x->nfiles; i++) {
+		const char *b = s_basename(x->files[i]);
 		entry |= !strcmp(b, lang->source);
 		for (int k = 0; k < i; k++)
-			if (!strcmp(b, s_basename(x->o.operands[k])))
+			if (!strcmp(b, s_basename(x->files[k])))
 				return s_usage_err("two files with the same name", b);
 	}
 	if (entry)
@@ -1337,23 +1372,23 @@ static int s_check_names(const s_ctx *x, const s_lang *lang)
 /* The source: one file as source, several as files (their base names). */
 static int s_add_sources(s_ctx *x, s_req *r, const s_lang *lang)
 {
-	int rc = x->o.noperands > 1 ? s_check_names(x, lang) : RC_OK;
+	int rc = x->nfiles > 1 ? s_check_names(x, lang) : RC_OK;
 	if (rc != RC_OK)
 		return rc;
-	if (x->o.noperands > 1) {
+	if (x->nfiles > 1) {
 		s_key(r, "files");
-		mp_w_array(&r->w, (uint32_t)x->o.noperands);
+		mp_w_array(&r->w, (uint32_t)x->nfiles);
 	}
-	for (int i = 0; i < x->o.noperands && rc == RC_OK; i++) {
+	for (int i = 0; i < x->nfiles && rc == RC_OK; i++) {
 		char *buf;
 		size_t len;
-		if ((rc = s_slurp(x->o.operands[i], &buf, &len)) != RC_OK)
+		if ((rc = s_slurp(x->files[i], &buf, &len)) != RC_OK)
 			break;
-		if (x->o.noperands == 1)
+		if (x->nfiles == 1)
 			s_key(r, "source");
 		else {
 			mp_w_map(&r->w, 2);
-			mp_w_kstr(&r->w, "name", s_basename(x->o.operands[i]));
+			mp_w_kstr(&r->w, "name", s_basename(x->files[i]));
 			mp_w_str(&r->w, "content");
 		}
 		mp_w_bin(&r->w, buf, len);
@@ -1735,20 +1770,26 @@ static int s_check_size(s_ctx *x, size_t len)
 	return rc;
 }
 
-/* Send the test request (v 2); its job is left in in. */
-static int s_send_test(s_ctx *x, bool wait, s_in *in, const msgpack_object **job)
+/* Send a judging request, v 2: test (the tests read), or submit (judge:
+ * x->problem's tests); its job is left in in. */
+static int s_send_judging(s_ctx *x, bool wait, s_in *in, const msgpack_object **job)
 {
 	s_req r;
 	s_lang lang;
 	int rc = s_pick_lang(x, &lang);
 	if (rc != RC_OK)
 		return rc;
-	s_req_begin(&r, "test");
+	s_req_begin(&r, x->problem ? "submit" : "test");
 	s_kuint(&r, "v", PROTO_V);
+	if (x->problem)
+		s_kstr(&r, "problem", x->problem);
 	s_kstr(&r, "lang", lang.id);
-	if ((rc = s_add_sources(x, &r, &lang)) == RC_OK &&
-	    (rc = s_add_options(x, &r)) == RC_OK)
+	if ((rc = s_add_sources(x, &r, &lang)) == RC_OK)
+		rc = s_add_options(x, &r);
+	if (rc == RC_OK && !x->problem)
 		rc = s_add_tests(x, &r);
+	else if (rc == RC_OK && x->o.all)
+		s_kstr(&r, "mode", "all");
 	if (rc == RC_OK && wait) {
 		s_kbool(&r, "wait", true);
 		s_kuint(&r, "wait_ms", s_wait_ms(x));
@@ -1766,6 +1807,8 @@ static int s_send_test(s_ctx *x, bool wait, s_in *in, const msgpack_object **job
 		fputs("judgebox: reply without a job\n", stderr);
 		rc = RC_INTERNAL;
 	}
+	if (rc == RC_OK && s_bool(in->root, "dup"))
+		fputs("judgebox: this idem key was used before: that job, not a new one\n", stderr);
 	return rc;
 }
 
@@ -1777,7 +1820,8 @@ static void s_new_attempt(s_ctx *x, uint64_t id, uint64_t attempt, s_progress *p
 		s_progress_end(p);
 		fprintf(stderr, "job %" PRIu64 ": attempt %" PRIu64 ", from the first test again\n",
 			id, attempt);
-		memset(x->shown, 0, (size_t)x->ttotal * sizeof *x->shown);
+		if (x->shown)
+			memset(x->shown, 0, (size_t)x->ttotal * sizeof *x->shown);
 	}
 	if (attempt)
 		x->attempt = attempt;
@@ -1802,6 +1846,7 @@ static int s_test_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p)
 			if (mp_str_eq(mp_get(ev.root, "event"), "test")) {
 				s_progress_end(p);
 				p->show = false;	/* the test lines are the progress now */
+				rc = s_test_total(x, s_u64(ev.root, "total", 0));
 				s_test_line(x, s_u64(ev.root, "index", 0), s_map(ev.root, "test"));
 			} else if (s > seq)
 				s_progress_show(p, id, state);
@@ -1841,19 +1886,19 @@ static int s_follow_test(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
 	return rc;
 }
 
-/* test: on a terminal (without -q or --json), queue the job and follow it,
- * one line per test as its event comes; otherwise one request that waits.
- * Then the lines not shown yet and the verdict. */
-static int s_cmd_test(s_ctx *x)
+/* test and judge: on a terminal (without -q or --json), queue the job and
+ * follow it, one line per test as its event comes; otherwise one request
+ * that waits. Then the lines not shown yet and the verdict. */
+static int s_judging(s_ctx *x)
 {
 	s_in in = { 0 };
 	const msgpack_object *job = NULL;
 	s_progress p = { .show = x->tty && !x->o.quiet && !x->o.json, .inplace = true };
-	int rc = s_cases_read(x);
-	if (rc == RC_OK && p.show && (rc = s_socket(x, ZMQ_SUB, x->o.events, &x->c.sub)) == RC_OK)
+	int rc = RC_OK;
+	if (p.show && (rc = s_socket(x, ZMQ_SUB, x->o.events, &x->c.sub)) == RC_OK)
 		zmq_setsockopt(x->c.sub, ZMQ_SUBSCRIBE, "job.", 4);
 	if (rc == RC_OK)
-		rc = s_send_test(x, !p.show, &in, &job);
+		rc = s_send_judging(x, !p.show, &in, &job);
 	uint64_t id = rc == RC_OK ? s_u64(job, "id", 0) : 0;
 	if (rc == RC_OK && p.show) {
 		char state[32];
@@ -1866,8 +1911,26 @@ static int s_cmd_test(s_ctx *x)
 	if (rc == RC_OK)
 		rc = s_show_job(x, job);
 	s_in_free(&in);
+	return rc;
+}
+
+/* test: the tests from --tests and --case, inline. */
+static int s_cmd_test(s_ctx *x)
+{
+	int rc = s_cases_read(x);
+	if (rc == RC_OK)
+		rc = s_judging(x);
 	s_cases_free(x);
 	return rc;
+}
+
+/* judge PROBLEM FILE...: submit against an imported problem's tests. */
+static int s_cmd_judge(s_ctx *x)
+{
+	x->problem = x->o.operands[0];
+	x->files = x->o.operands + 1;
+	x->nfiles = x->o.noperands - 1;
+	return s_judging(x);
 }
 
 /* ---- commands on one job ---- */
@@ -2026,6 +2089,170 @@ static int s_cmd_history(s_ctx *x)
 	return rc;
 }
 
+/* ---- problems (PROTOCOL.md 14.4) ---- */
+
+/* problem import ID DIR: DIR as an absolute path. A relative DIR must
+ * exist here; an absolute one that does not is sent as it is (it names a
+ * directory on the daemon's host, which may be another). */
+static int s_cmd_problem_import(s_ctx *x)
+{
+	const char *id = x->o.operands[1], *dir = x->o.operands[2];
+	char *abs = realpath(dir, NULL), name[300], warn[4096];
+	struct stat st;
+	s_req r;
+	s_in in = { 0 };
+	if (!abs && *dir != '/') {
+		fprintf(stderr, "judgebox: %s: %s\n", dir, strerror(errno));
+		return RC_USAGE;
+	}
+	if (abs && (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "judgebox: %s: not a directory (a problem package is one)\n", dir);
+		free(abs);
+		return RC_USAGE;
+	}
+	s_req_begin(&r, "problem_import");
+	s_kuint(&r, "v", PROTO_V);
+	s_kstr(&r, "problem", id);
+	s_kstr(&r, "path", abs ? abs : dir);
+	free(abs);
+	/* The daemon reads the package before it answers: a waiting request. */
+	int rc = s_call(x, &r, s_wait_timeout(x), &in);
+	const msgpack_object *p = rc == RC_OK ? s_map(in.root, "problem") : NULL;
+	if (rc == RC_OK && !p) {
+		fputs("judgebox: reply without a problem\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	if (rc == RC_OK && x->o.json)
+		s_json_fields(in.root);
+	else if (rc == RC_OK)
+		printf("imported %s: %s, %" PRIu64 " tests\n", id,
+		       s_str(p, "name", name, sizeof name, "?"), s_u64(p, "tests", 0));
+	/* warnings: one per line, each "FILE: what" */
+	if (rc == RC_OK && s_str(p, "warnings", warn, sizeof warn, NULL)) {
+		char *save, *line;
+		for (line = strtok_r(warn, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			fprintf(stderr, "judgebox: warning: %s\n", line);
+	}
+	s_in_free(&in);
+	return rc;
+}
+
+/* A sample file's bytes, ended by a newline if they are not. */
+static void s_print_sample(const msgpack_object *sample, const char *key)
+{
+	const char *p;
+	size_t n;
+	if (mp_as_bin(mp_get(sample, key), &p, &n) && n) {
+		fwrite(p, 1, n, stdout);
+		if (p[n - 1] != '\n')
+			putchar('\n');
+	}
+}
+
+/* problem show's text: the problem's figures, then its samples. */
+static void s_problem_print(const msgpack_object *p)
+{
+	const msgpack_object *l = s_map(p, "limits"), *samples = s_array(p, "samples");
+	char id[80], name[300], type[32], mem[32], out[32], sname[TEST_SHOW_MAX + 1];
+	uint32_t ns = samples ? samples->via.array.size : 0;
+	printf("problem %s  %s\n", s_str(p, "id", id, sizeof id, "?"),
+	       s_str(p, "name", name, sizeof name, "?"));
+	printf("type    %s\n", s_str(p, "type", type, sizeof type, "?"));
+	s_fmt_mem(s_u64(l, "memory_kb", 0), mem, sizeof mem);
+	s_fmt_mem(s_u64(l, "fsize_kb", 0), out, sizeof out);
+	printf("limits  cpu %" PRIu64 " ms  memory %s  output %s\n", s_u64(l, "cpu_ms", 0),
+	       mem, out);
+	printf("tests   %" PRIu64 " (%" PRIu32 " sample%s)\n", s_u64(p, "tests", 0), ns,
+	       ns == 1 ? "" : "s");
+	for (uint32_t i = 0; i < ns; i++) {
+		const msgpack_object *sm = &samples->via.array.ptr[i];
+		if (sm->type != MSGPACK_OBJECT_MAP)
+			continue;
+		s_str(sm, "name", sname, sizeof sname, "?");
+		printf("==> %s.in <==\n", sname);
+		s_print_sample(sm, "input");
+		printf("==> %s.ans <==\n", sname);
+		s_print_sample(sm, "answer");
+	}
+}
+
+/* problem show ID: the problem without its secret tests. */
+static int s_cmd_problem_show(s_ctx *x)
+{
+	s_req r;
+	s_in in = { 0 };
+	s_req_begin(&r, "problem_get");
+	s_kuint(&r, "v", PROTO_V);
+	s_kstr(&r, "problem", x->o.operands[1]);
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	const msgpack_object *p = rc == RC_OK ? s_map(in.root, "problem") : NULL;
+	if (rc == RC_OK && !p) {
+		fputs("judgebox: reply without a problem\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	if (rc == RC_OK && x->o.json)
+		s_json_fields(in.root);
+	else if (rc == RC_OK)
+		s_problem_print(p);
+	s_in_free(&in);
+	return rc;
+}
+
+/* Print one page of problem ids; its next cursor goes to cursor ("" if none). */
+static int s_problem_page(s_ctx *x, char *cursor, size_t size, int *count)
+{
+	s_req r;
+	s_in in = { 0 };
+	s_req_begin(&r, "problem_list");
+	s_kuint(&r, "v", PROTO_V);
+	if (x->o.limit)
+		s_kuint(&r, "limit", x->o.limit);
+	if (*cursor)
+		s_kstr(&r, "cursor", cursor);
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	const msgpack_object *ps = rc == RC_OK ? s_array(in.root, "problems") : NULL;
+	if (rc == RC_OK && !ps) {
+		fputs("judgebox: reply without problems\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	for (uint32_t i = 0; ps && i < ps->via.array.size; i++) {
+		const msgpack_object *p = &ps->via.array.ptr[i];
+		char id[80];
+		if (x->o.json) {
+			fputs((*count)++ ? "," : "", stdout);
+			s_json(stdout, p);
+		} else if (s_str(p, "id", id, sizeof id, NULL))
+			puts(id);
+	}
+	if (rc == RC_OK && !s_str(in.root, "next", cursor, size, NULL))
+		*cursor = '\0';
+	s_in_free(&in);
+	return rc;
+}
+
+/* problem list: ids in id order, one page; --all follows next to the end. */
+static int s_cmd_problem_list(s_ctx *x)
+{
+	char cursor[512];
+	int rc, count = 0;
+	snprintf(cursor, sizeof cursor, "%s", x->o.cursor ? x->o.cursor : "");
+	if (x->o.json)
+		fputs("{\"problems\":[", stdout);
+	do
+		rc = s_problem_page(x, cursor, sizeof cursor, &count);
+	while (rc == RC_OK && x->o.all && *cursor);
+	if (x->o.json) {
+		fputs("]", stdout);
+		if (rc == RC_OK && *cursor) {
+			fputs(",\"next\":", stdout);
+			s_json_bytes(stdout, cursor, strlen(cursor));
+		}
+		puts("}");
+	} else if (rc == RC_OK && *cursor)
+		fprintf(stderr, "judgebox: more problems: --all, or --cursor %s\n", cursor);
+	return rc;
+}
+
 /* ---- languages, health ---- */
 
 static void s_language_line(const msgpack_object *l)
@@ -2104,23 +2331,32 @@ static int s_cmd_health(s_ctx *x)
 /* ---- command line ---- */
 
 typedef struct {
-	const char *name;
+	const char *name, *sub;	/* sub: the first operand names a subcommand */
 	int (*fn)(s_ctx *);
-	int min, max;		/* operands; max -1: any number */
+	int min, max;		/* operands after sub; max -1: any number */
 	unsigned allowed;	/* F_* options it takes */
+	const char *need;	/* the message when operands are missing */
 } s_cmd;
 
+#define NEED_ID "a job id is needed"
+#define NEED_FILE "a file is needed"
 static const s_cmd s_cmds[] = {
-	{ "run", s_cmd_run, 1, -1, F_RUN },
-	{ "submit", s_cmd_submit, 1, -1, F_RUN },
-	{ "test", s_cmd_test, 1, -1, F_JUDGE },
-	{ "watch", s_cmd_watch, 1, 1, 0 },
-	{ "status", s_cmd_status, 1, 1, F_SOURCE },
-	{ "get", s_cmd_status, 1, 1, F_SOURCE },
-	{ "cancel", s_cmd_cancel, 1, 1, 0 },
-	{ "history", s_cmd_history, 0, 0, F_HIST },
-	{ "languages", s_cmd_languages, 0, 0, 0 },
-	{ "health", s_cmd_health, 0, 0, 0 },
+	{ "run", NULL, s_cmd_run, 1, -1, F_RUN, NEED_FILE },
+	{ "submit", NULL, s_cmd_submit, 1, -1, F_RUN, NEED_FILE },
+	{ "test", NULL, s_cmd_test, 1, -1, F_JUDGE, NEED_FILE },
+	{ "judge", NULL, s_cmd_judge, 2, -1, F_LANG | F_ALL | F_LABEL | F_IDEM,
+	  "a problem id and a file are needed" },
+	{ "problem", "import", s_cmd_problem_import, 2, 2, 0,
+	  "a problem id and a directory are needed" },
+	{ "problem", "show", s_cmd_problem_show, 1, 1, 0, "a problem id is needed" },
+	{ "problem", "list", s_cmd_problem_list, 0, 0, F_LIMIT | F_ALL | F_CURSOR, NULL },
+	{ "watch", NULL, s_cmd_watch, 1, 1, 0, NEED_ID },
+	{ "status", NULL, s_cmd_status, 1, 1, F_SOURCE, NEED_ID },
+	{ "get", NULL, s_cmd_status, 1, 1, F_SOURCE, NEED_ID },
+	{ "cancel", NULL, s_cmd_cancel, 1, 1, 0, NEED_ID },
+	{ "history", NULL, s_cmd_history, 0, 0, F_HIST, NULL },
+	{ "languages", NULL, s_cmd_languages, 0, 0, 0, NULL },
+	{ "health", NULL, s_cmd_health, 0, 0, 0, NULL },
 };
 
 /* --help: the summary; judgebox(1) has the rest. */
@@ -2135,6 +2371,11 @@ static void s_help(void)
 	      "      [--float-tolerance X] [--float-abs X] [--float-rel X] [--trim]\n"
 	      "      [--ignore-trailing-space] [--ignore-empty-lines] [--no-keep] [LIMITS]\n"
 	      "      [--label L] [--idem K] [-- ARG...]   judge a program against tests\n"
+	      "  judge PROBLEM FILE... [-l LANG] [--all] [--label L] [--idem K]\n"
+	      "                           judge a program against an imported problem\n"
+	      "  problem import ID DIR    import a problem package (admins)\n"
+	      "  problem show ID          a problem's limits, test count and samples\n"
+	      "  problem list [--limit N] [--cursor C] [--all]   the problems' ids\n"
 	      "  watch ID                 follow a job to its end, print its result\n"
 	      "  status ID [--source]     print a job (alias: get)\n"
 	      "  cancel ID                cancel a job\n"
@@ -2146,7 +2387,7 @@ static void s_help(void)
 	      "        --nofile --tmp-kb --output-kb, each N\n"
 	      "global: -e, --endpoint EP; --events EP; --json; --timeout MS;\n"
 	      "        -q, --quiet (no progress); -h, --help; --version\n"
-	      "Exit status: 0 ok (test: accepted), 1 the job did not end ok, 2 usage,\n"
+	      "Exit status: 0 ok (test, judge: accepted), 1 the job did not end ok, 2 usage,\n"
 	      "3 daemon error, "
 "4 no answer, 5 internal error. See judgebox(1).\n", stdout);
 }
@@ -2336,22 +2577,31 @@ static const struct {
 /* The command, checked against its operands and options. */
 static int s_find_cmd(const s_opts *o, const s_cmd **cmd)
 {
+	bool known = false;
 	if (!o->cmd)
 		return s_usage_err("no command", NULL);
-	for (size_t i = 0; i < sizeof s_cmds / sizeof s_cmds[0]; i++)
-		if (!strcmp(o->cmd, s_cmds[i].name))
-			*cmd = &s_cmds[i];
+	for (size_t i = 0; i < sizeof s_cmds / sizeof s_cmds[0]; i++) {
+		const s_cmd *c = &s_cmds[i];
+		if (strcmp(o->cmd, c->name))
+			continue;
+		known = true;
+		if (!c->sub || (o->noperands && !strcmp(o->operands[0], c->sub)))
+			*cmd = c;
+	}
+	if (known && !*cmd)		/* problem without import, show or list */
+		return s_usage_err("problem: import, show or list",
+				   o->noperands ? o->operands[0] : NULL);
 	if (!*cmd)
 		return s_usage_err("unknown command", o->cmd);
-	if (o->noperands < (*cmd)->min)
-		return s_usage_err((*cmd)->min == 1 && (*cmd)->max == 1 ? "a job id is needed"
-				   : "a file is needed", o->cmd);
-	if ((*cmd)->max >= 0 && o->noperands > (*cmd)->max)
-		return s_usage_err("too many arguments", o->operands[(*cmd)->max]);
+	int skip = (*cmd)->sub ? 1 : 0, n = o->noperands - skip;
+	if (n < (*cmd)->min)
+		return s_usage_err((*cmd)->need, o->cmd);
+	if ((*cmd)->max >= 0 && n > (*cmd)->max)
+		return s_usage_err("too many arguments", o->operands[skip + (*cmd)->max]);
 	for (size_t i = 0; i < sizeof s_flag_names / sizeof s_flag_names[0]; i++)
 		if (o->seen & ~(*cmd)->allowed & s_flag_names[i].flag) {
-			fprintf(stderr, "judgebox: %s does not take %s\n", o->cmd,
-				s_flag_names[i].name);
+			fprintf(stderr, "judgebox: %s%s%s does not take %s\n", o->cmd,
+				skip ? " " : "", skip ? (*cmd)->sub : "", s_flag_names[i].name);
 			fputs("Try 'judgebox --help'.\n", stderr);
 			return RC_USAGE;
 		}
@@ -2372,6 +2622,8 @@ int main(int argc, char **argv)
 		printf("judgebox %s (protocol v%d)\n", JUDGEBOX_VERSION, PROTO_V);
 	else if (rc == RC_OK && (rc = s_find_cmd(&x.o, &cmd)) == RC_OK) {
 		x.tty = isatty(STDERR_FILENO);
+		x.files = x.o.operands;
+		x.nfiles = x.o.noperands;
 		rc = s_conn_open(&x);
 		if (rc == RC_OK)
 			rc = cmd->fn(&x);

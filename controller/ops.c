@@ -514,6 +514,11 @@ static void s_submit(const ctx_t *c, const char *kind)
 	if (r == 1 && !same)
 		return reply_error(c->r, "conflict", "idem", NULL, NULL,
 				   "idem: this key was used with a different request");
+	if (r == 0 && !strcmp(kind, "submit")) {
+		char pid[65] = "";
+		s_opt_str(c, "problem", 1, 64, pid);
+		store_set_problem(id, pid);
+	}
 	if (r == 0) {
 		queue_add(id, user);
 		job_state_changed(id);
@@ -577,13 +582,15 @@ static void s_problem_desc(mp_w *w, const problem *p)
 	mp_w_array(w, (uint32_t)p->ngroups);
 	for (int i = 0; i < p->ngroups; i++) {
 		const prob_group *g = &p->groups[i];
-		mp_w_array(w, 6);
+		mp_w_array(w, 8);
 		mp_w_str(w, g->path);
 		mp_w_int(w, g->parent);
 		mp_w_str(w, g->aggregation);
 		mp_w_float(w, g->accept_score);
 		mp_w_float(w, g->reject_score);
 		mp_w_bool(w, !strcmp(g->path, "sample") || !strncmp(g->path, "sample/", 7));
+		mp_w_float(w, isfinite(g->range_min) ? g->range_min : -1e300);
+		mp_w_float(w, isfinite(g->range_max) ? g->range_max : 1e300);
 	}
 }
 
@@ -628,7 +635,7 @@ static void s_problem_import(const ctx_t *c)
 	reply_send(c->r, &rp);
 }
 
-/* A sample's file, if it is small enough to send (1 MiB). */
+/* A sample's file, its first 64 KiB. */
 static void s_sample_file(mp_w *w, const char *k, const char *path)
 {
 	char buf[1 << 16];
@@ -653,9 +660,15 @@ static void s_problem_view(mp_w *w, const msgpack_object *d)
 	mp_w_kstr(w, "type", sc ? "scoring" : "pass-fail");
 	mp_w_str(w, "limits");
 	mp_w_map(w, 3);
-	mp_w_kuint(w, "cpu_ms", mp_as_uint(mp_get(d, "time_limit_ms"), &v) ? v : 0);
-	mp_w_kuint(w, "memory_kb", mp_as_uint(mp_get(d, "memory_kb"), &v) ? v : 0);
-	mp_w_kuint(w, "fsize_kb", mp_as_uint(mp_get(d, "output_kb"), &v) ? v : 0);
+	static const struct { const char *k, *out; int lim; } lims[] = {
+		{ "time_limit_ms", "cpu_ms", L_CPU }, { "memory_kb", "memory_kb", L_MEM },
+		{ "output_kb", "fsize_kb", L_FSIZE } };
+	for (size_t i = 0; i < 3; i++) {	/* as a submission runs: cut to the ceilings */
+		v = 0;
+		mp_as_uint(mp_get(d, lims[i].k), &v);
+		mp_w_kuint(w, lims[i].out, v < G_conf->ceil[lims[i].lim] ? v :
+			   G_conf->ceil[lims[i].lim]);
+	}
 	mp_w_kuint(w, "tests", t ? t->via.array.size : 0);
 	mp_w_str(w, "samples");
 	size_t m = mp_w_array_begin(w);
@@ -700,11 +713,11 @@ static void s_problem_get(const ctx_t *c)
 
 static void s_problem_list(const ctx_t *c)
 {
-	char after[65] = "", ids[100][65];
+	char after[65] = "", ids[101][65];
 	uint64_t limit = 100;
 	if (s_opt_str(c, "cursor", 1, 64, after) < 0 || s_opt_uint(c, "limit", 1, 100, &limit) < 0)
 		return;
-	int n = store_problem_ids(after, ids, (int)limit + 1 > 100 ? 100 : (int)limit + 1);
+	int n = store_problem_ids(after, ids, (int)limit + 1);	/* one more: is there a next? */
 	bool more = n > (int)limit;
 	if (more)
 		n = (int)limit;

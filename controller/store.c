@@ -48,7 +48,7 @@ static const char s_schema[] =
 	" c_status TEXT, c_exit INTEGER, c_signal INTEGER, c_cpu_us INTEGER,"
 	" c_wall_us INTEGER, c_memory_kb INTEGER, c_output BLOB,"
 	" c_output_bytes INTEGER, verdict TEXT, first_failure TEXT, ntests INTEGER,"
-	" score REAL, requirements BLOB,"
+	" score REAL, requirements BLOB, problem TEXT,"
 	" hidden INTEGER NOT NULL DEFAULT 0, UNIQUE(user, idem));"
 	"CREATE INDEX IF NOT EXISTS jobs_active ON jobs(state) WHERE state < 3;"
 	"CREATE INDEX IF NOT EXISTS jobs_user ON jobs(user, id);"
@@ -120,7 +120,7 @@ static int s_migrate(char **err)
 {
 	static const char *const cols[] = {
 		"verdict TEXT", "first_failure TEXT", "ntests INTEGER", "score REAL",
-		"hidden INTEGER NOT NULL DEFAULT 0", "requirements BLOB",
+		"hidden INTEGER NOT NULL DEFAULT 0", "requirements BLOB", "problem TEXT",
 	};
 	char q[128];
 	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
@@ -438,13 +438,13 @@ static const char s_cols[] =
 	" exit_code, signal, cpu_us, wall_us, memory_kb, stdout_bytes,"
 	" stderr_bytes, v_syscall, v_args, c_status, c_exit, c_signal,"
 	" c_cpu_us, c_wall_us, c_memory_kb, c_output_bytes, at, verdict,"
-	" first_failure, ntests, score, requirements";
+	" first_failure, ntests, score, requirements, problem";
 enum { C_ID, C_KIND, C_USER, C_BY, C_LANG, C_LABEL, C_IDEM, C_STATE,
        C_ATTEMPT, C_SEQ, C_CREATED, C_STARTED, C_FINISHED, C_LIMITS,
        C_STATUS, C_MESSAGE, C_RAN, C_EXIT, C_SIGNAL, C_CPU, C_WALL, C_MEM,
        C_OUTB, C_ERRB, C_VSYS, C_VARGS, C_CSTATUS, C_CEXIT, C_CSIGNAL,
        C_CCPU, C_CWALL, C_CMEM, C_COUTB, C_AT, C_VERDICT, C_FIRSTFAIL,
-       C_NTESTS, C_SCORE, C_REQS };
+       C_NTESTS, C_SCORE, C_REQS, C_PROBLEM };
 
 static int64_t s_i(sqlite3_stmt *st, int c)
 {
@@ -656,6 +656,7 @@ static void s_job(mp_w *w, sqlite3_stmt *st, sqlite3_stmt *out)
 	s_kcol(w, &n, "user", st, C_USER);
 	s_kcol(w, &n, "by", st, C_BY);
 	s_kcol(w, &n, "lang", st, C_LANG);
+	s_kcol(w, &n, "problem", st, C_PROBLEM);
 	s_kcol(w, &n, "label", st, C_LABEL);
 	s_kcol(w, &n, "idem", st, C_IDEM);
 	int state = (int)s_i(st, C_STATE);
@@ -1017,6 +1018,17 @@ int store_set_requirements(uint64_t job, const void *blob, size_t len)
 	if (!st)
 		return -1;
 	sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)job);
+	return s_done(st);
+}
+
+int store_set_problem(uint64_t job, const char *problem)
+{
+	static const char q[] = "UPDATE jobs SET problem = ? WHERE id = ?";
+	sqlite3_stmt *st = s_stmt(q);
+	if (!st)
+		return -1;
+	s_text(st, 1, problem);
 	sqlite3_bind_int64(st, 2, (int64_t)job);
 	return s_done(st);
 }

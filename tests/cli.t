@@ -4,7 +4,7 @@
 # statuses of judgebox(1), EXIT STATUS.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 79
+plan 108
 jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
 
 W=$JB/cli
@@ -222,16 +222,105 @@ ok $r "on a terminal, test shows the job's states, then a line per test, then th
 [ $r = 0 ] || sed 's/^/#   tty: /' "$W/tty"
 is "$rc" 1 "and exits 1 for a wrong answer"
 
+# problem and judge: packages imported from this host, submissions judged
+# against their tests (PROTOCOL.md 14.4).
+ln -s "$TOP/tests/problems/legacy-pf" pf
+printf 'a, b = map(int, input().split())\nprint(a * b)\n' > mul.py
+printf 'n = int(input())\nprint(n * n)\n' > sq.py
+printf 'n = int(input())\nprint(n * n if n < 5 else 0)\n' > sqwa.py
+jb problem import pf pf
+is_ "$RC/$(cat "$W/o")" "0/imported pf: Hello Legacy, 7 tests" \
+	"problem import ID DIR (a relative link, made absolute here): exit 0, name and test count"
+has e '^judgebox: warning: data/secret/orphan.ans: no orphan.in' && has e '^judgebox: warning: problem.yaml:12: '
+ok_ $? "the package's warnings, one a line on stderr"
+jb problem import pf "$TOP/tests/problems/legacy-pf" --json
+is_ "$RC/$(json 'j["problem"]["id"], j["problem"]["tests"]')" "0/('pf', 7)" \
+	"importing the same id again replaces it; --json: the reply's problem"
+jb problem import sc "$TOP/tests/problems/legacy-scoring"
+is_ "$RC" 0 "a scoring package imports too"
+as_other "$JUDGEBOX" problem import other pf >"$W/o" 2>"$W/e"; RC=$?
+is_ "$RC/$(cat "$W/e")" "3/judgebox: unauthorized: only admins may import problems" \
+	"problem import by a non-admin: exit 3, unauthorized"
+jb problem import nodir nosuchdir
+is_ "$RC/$(cat "$W/e")" "2/judgebox: nosuchdir: No such file or directory" \
+	"a relative DIR that does not exist here: exit 2"
+jb problem show pf
+is_ "$RC/$(head -n 4 "$W/o" | tr '\n' '|')" \
+	"0/problem pf  Hello Legacy|type    pass-fail|limits  cpu 2500 ms  memory 512.0 MiB  output 16.0 MiB|tests   7 (2 samples)|" \
+	"problem show: id, name, type, limits (.timelimit 2.5 s), test count"
+is_ "$(tail -n +5 "$W/o" | tr '\n' '|')" "==> sample/1.in <==|1 2|==> sample/1.ans <==|3|==> sample/2.in <==|5 7|==> sample/2.ans <==|12|" \
+	"then each sample's input and answer, after ==> NAME.in <== and ==> NAME.ans <=="
+jb problem show pf --json
+is_ "$(json 'j["problem"]["type"], [(x["name"], x["input"]) for x in j["problem"]["samples"]]')" \
+	"('pass-fail', [('sample/1', '1 2\\n'), ('sample/2', '5 7\\n')])" "problem show --json: the problem, samples as strings"
+jb problem show nosuch
+is_ "$RC/$(cat "$W/e")" "3/judgebox: not_found: problem nosuch not found" "problem show of an unknown id: exit 3, not_found"
+jb problem list
+is_ "$RC/$(tr '\n' ' ' < "$W/o")" "0/pf sc " "problem list: the ids, in id order"
+jb problem list --limit 1
+is_ "$(cat "$W/o")/$(cat "$W/e")" "pf/judgebox: more problems: --all, or --cursor pf" \
+	"problem list --limit 1: one id, and stderr says how to get more"
+jb problem list --limit 1 --all
+is_ "$RC/$(tr '\n' ' ' < "$W/o")/$(cat "$W/e")" "0/pf sc /" "--all follows next to the end"
+jb problem list --limit 1 --all --json
+is_ "$(json '[p["id"] for p in j["problems"]], "next" in j')" "(['pf', 'sc'], False)" "problem list --all --json"
+
+jb judge pf sum.py --label "cli-judge-$$"
+is_ "$RC/$(tail -n 1 "$W/o")" "0/accepted (7/7 tests)" "judge PROBLEM FILE: a right solution, exit 0, 'accepted (7/7 tests)'"
+grep -Eq '^  1/7 sample/1 +accepted  [0-9]+ ms  [0-9.]+ (KiB|MiB)$' "$W/o" && grep -Eq '^  7/7 secret/a-b +accepted ' "$W/o" \
+	&& [ "$(grep -c '^  [1-7]/7 ' "$W/o")" = 7 ]
+ok_ $? "a line per test of the package, samples first, in its order"
+jb judge pf mul.py
+is_ "$RC/$(wc -l < "$W/o")/$(line1 | cut -c1-28)/$(tail -n 1 "$W/o" | cut -c1-55)" \
+	'1/2/  1/7 sample/1  wrong_answer/wrong_answer on test "sample/1": wrong answer on line 1' \
+	"a wrong solution: exit 1, stops at the first failing test (one line), names it"
+jb judge pf mul.py --all
+is_ "$RC/$(grep -c '^  [1-7]/7 ' "$W/o")/$(grep -c ' accepted ' "$W/o")/$(tail -n 1 "$W/o" | cut -c1-31)" \
+	'1/7/2/wrong_answer on test "sample/1"' "--all: every test runs (0 0 and 2 2 pass), the verdict is the first failure's"
+jb judge pf sum.py --json
+is_ "$RC/$(json 'j["kind"], j["result"]["verdict"], j["result"]["total"], len(j["result"]["tests"])')" \
+	"0/('submit', 'accepted', 7, 7)" "judge --json: the submit job, verdict, total, tests"
+jid=$(json 'j["id"]')
+jb judge pf mul.py --json
+is_ "$RC/$(json 'j["result"]["verdict"], j["result"]["first_failure"]')" "1/('wrong_answer', 'sample/1')" \
+	"judge --json of a wrong solution: exit 1, verdict and first_failure"
+jb judge nosuch sum.py
+is_ "$RC/$(cat "$W/e")" "3/judgebox: not_found: problem nosuch not found" "judge of an unknown problem: exit 3, not_found"
+jb judge sc sq.py --json
+sc=$(json '"%g" % j["result"]["score"]')
+jb judge sc sq.py
+is_ "$RC/$(tail -n 1 "$W/o")" "0/accepted (7/7 tests)  score $sc" "a scoring problem: the score ends the verdict line"
+jb judge sc sqwa.py --all
+tail -n 1 "$W/o" | grep -Eq '^wrong_answer on test "secret/g2/a": .*  score -?[0-9.]+$'; ok_ $? "also after a failure's message"
+jb status "$jid"
+is_ "$RC/$(tail -n 1 "$W/o")/$(grep -c '^  [1-7]/7 ' "$W/o")" "0/accepted (7/7 tests)/7" "status of a submit job: its test lines and verdict"
+jb watch "$jid" -q
+is_ "$RC/$(tail -n 1 "$W/o")" "0/accepted (7/7 tests)" "watch of a submit job: the same"
+jb history --label "cli-judge-$$"
+is_ "$(tail -n +2 "$W/o" | wc -l)" 1 "judge --label: the job has the label"
+jb judge pf sum.py --idem "judge-$$" --json; j1=$(json 'j["id"]')
+jb judge pf sum.py --idem "judge-$$" --json
+is_ "$(json 'j["id"]')/$(cat "$W/e")" "$j1/judgebox: this idem key was used before: that job, not a new one" \
+	"judge with the same --idem gives the same job, and says so"
+script -qec "$JUDGEBOX judge pf mul.py --all" /dev/null > "$W/tty" 2>&1; rc=$?
+grep -q 'job [0-9]*: queued.*running' "$W/tty" && [ "$(grep -c '^  [1-7]/7 ' "$W/tty")" = 7 ] \
+	&& grep -q '^wrong_answer on test "sample/1"' "$W/tty"; r=$?
+ok $r "on a terminal, judge shows the job's states, a line per test, then the verdict"
+[ $r = 0 ] || sed 's/^/#   tty: /' "$W/tty"
+is "$rc" 1 "and exits 1 for a wrong answer"
+
 # Usage errors: exit 2, fast, nothing sent.
 bad=
 for args in "" "frob" "status" "status abc" "status 0" "run" "watch 1 2" "watch 1 --source" \
 	"history --limit 0" "history --limit 101" "run hello.c -i in.txt --stdin-text x" \
-	"--bogus health" "health --timeout x" "history 7" "cancel 1 -- x"; do
+	"--bogus health" "health --timeout x" "history 7" "cancel 1 -- x" "problem" "problem frob" \
+	"problem show" "problem import pf" "problem list x" "judge pf" "judge pf sum.py --cpu-ms 5" \
+	"problem show pf --all"; do
 	# shellcheck disable=SC2086
 	jb $args
 	[ "$RC" = 2 ] && [ ! -s "$W/o" ] && has e '^Try .judgebox --help.' || bad="$bad [$args: exit $RC]"
 done
-[ -z "$bad" ]; ok $? "15 usage errors: exit 2, a hint on stderr, nothing on stdout"
+[ -z "$bad" ]; ok $? "23 usage errors: exit 2, a hint on stderr, nothing on stdout"
 [ -z "$bad" ] || diag "failed:$bad"
 jb run missing.c -l c
 is "$RC" 2 "a file that cannot be read: exit 2"

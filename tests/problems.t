@@ -5,7 +5,7 @@
 # input and output judged without the daemon holding either in memory.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 19
+plan 22
 P=$JB/packages
 mkdir -p "$P"
 
@@ -69,6 +69,16 @@ after=$(awk '/VmHWM/ { print $2 }' "/proc/$JD_PID/status")
 diag "judgeboxd peak RSS: $before KiB before, $after KiB after"
 ok $(( after - before < 32768 ? 0 : 1 )) "and the daemon's peak memory grew by less than 32 MiB ($((after - before)) KiB)"
 is "$(py events sum python3 "$ADD")" "ok 4 tests, index 1..4, seq consecutive" "a test event per test of a submission"
+
+# Legacy grading with ranges (tests/problems/legacy-scoring: squares; the
+# secret group and g2 are clamped to 0..100, g1 to 0..30).
+py import lscore "$TOP/tests/problems/legacy-scoring" >/dev/null
+is "$(py submit lscore python3 'print(int(input()) ** 2)\n' all score)" "judged accepted - 7/7 score=100" \
+	"legacy scoring: 1 + 30 + 140 + 1, clamped to the secret group's range 0..100"
+is "$(py submit lscore python3 'print(int(input()) ** 2 + 1)\n' all score)" \
+	"judged wrong_answer sample/1 7/7 score=0" "all rejected: g2's -2 is clamped to 0"
+for i in $(seq 101); do py import "p$(printf %03d $i)" "$P/sum" >/dev/null; done
+is "$(py listall)" "105 problems, pages of 100: 2" "problem_list pages with next (105 problems)"
 
 # Requirement coverage: ids from NAME.req files and a group's testdata.yaml.
 pkg reqs

@@ -44,6 +44,19 @@ elif a[0] == "get":
         sm = ",".join("%s:%s|%s" % (x["name"], x["input"].decode().strip(), x["answer"].decode().strip())
                       for x in p["samples"])
         print("ok %s %s tests=%d samples=%s" % (p["id"], p["type"], p["tests"], sm))
+elif a[0] == "listall":
+    ids, pages, cur = [], 0, None
+    while True:
+        req = {"op": "problem_list"}
+        if cur:
+            req["cursor"] = cur
+        r = call(req)
+        pages += 1
+        ids += [p["id"] for p in r["problems"]]
+        cur = r.get("next")
+        if not cur or pages > 5:
+            break
+    print("%d problems, pages of 100: %d" % (len(set(ids)), pages))
 elif a[0] == "list":
     r = call({"op": "problem_list"})
     print("ok " + " ".join(p["id"] for p in r["problems"] if p["id"] == "sum"))
