@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <linux/openat2.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -431,12 +432,25 @@ static int s_start_compile(box_t *b)
  * 100 MiB test is never held in memory. */
 static int s_test_file(box_t *b, int k)
 {
-	char path[600];
+	char path[600], dir[520];
 	if (!mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[k],
 			 path, sizeof path))
 		return -1;
-	return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	size_t n = mp_str_copy(mp_get(b->desc, "dir"), dir, sizeof dir) ? strlen(dir) : 0;
+	if (!n || strncmp(path, dir, n) || path[n] != '/')
+		return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* As problem.c read it at import: beneath the package, so a link
+	 * planted in it since then cannot lead the daemon out of it. */
+	int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int fd = d < 0 ? -1 : (int)syscall(SYS_openat2, d, path + n + 1, &how, sizeof how);
+	if (d >= 0)
+		close(d);
+	return fd;
 }
+
+static void s_tested(box_t *b);
 
 static int s_start_run(box_t *b)
 {
@@ -453,6 +467,15 @@ static int s_start_run(box_t *b)
 		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[1] :
 		mp_get(b->spec.root, "stdin");
 	int fin = b->desc ? s_test_file(b, 3) : s_open_out(b, "stdin");
+	if (b->desc && fin < 0) {	/* the package changed: not the contestant's fault */
+		memset(&b->run, 0, sizeof b->run);
+		snprintf(b->run.status, sizeof b->run.status, "internal_error");
+		snprintf(b->run.message, sizeof b->run.message,
+			 "cannot open the test's input beneath the package: %s", strerror(errno));
+		free(buf), free(argv);
+		s_tested(b);
+		return 0;
+	}
 	int out = s_open_out(b, "stdout"), err = s_open_out(b, "stderr");
 	int r = fin < 0 || out < 0 || err < 0 ? -1 : b->desc ? 0 :
 		s_write_all(fin, in->via.bin.ptr, in->via.bin.size);
@@ -771,7 +794,7 @@ static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
 		if (!strcmp(s->status, map[i].status))
 			return map[i].verdict;
 	if (strcmp(s->status, "ok"))
-		return "judge_error";
+		return snprintf(msg, size, "%s", s->message), "judge_error";
 	const msgpack_object *ans =
 		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[2];
 	int out = open(s_path(b, "stdout"), O_RDONLY | O_CLOEXEC);

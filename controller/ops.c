@@ -553,7 +553,8 @@ static bool s_problem_id_ok(const char *id)
 /* The judge's description of a loaded package: what submit needs. */
 static void s_problem_desc(mp_w *w, const problem *p)
 {
-	mp_w_map(w, 9);
+	mp_w_map(w, 10);
+	mp_w_kstr(w, "dir", p->dir);
 	mp_w_kstr(w, "id", p->id);
 	mp_w_kstr(w, "name", p->name);
 	mp_w_kbool(w, "scoring", p->scoring);

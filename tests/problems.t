@@ -5,7 +5,7 @@
 # input and output judged without the daemon holding either in memory.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 22
+plan 23
 P=$JB/packages
 mkdir -p "$P"
 
@@ -79,6 +79,18 @@ is "$(py submit lscore python3 'print(int(input()) ** 2 + 1)\n' all score)" \
 	"judged wrong_answer sample/1 7/7 score=0" "all rejected: g2's -2 is clamped to 0"
 for i in $(seq 101); do py import "p$(printf %03d $i)" "$P/sum" >/dev/null; done
 is "$(py listall)" "105 problems, pages of 100: 2" "problem_list pages with next (105 problems)"
+
+# A link planted in a package after its import cannot lead the daemon out
+# of it: that test is a judge error, never a read of the file it points to.
+pkg moved
+tst moved secret 1 '1 1\n' '2\n'
+tst moved secret 2 '2 2\n' '4\n'
+chmod -R a+rX "$P/moved"
+py import moved "$P/moved" >/dev/null
+printf '20 22\n' > "$JB/outside.in"; chmod 644 "$JB/outside.in"
+rm "$P/moved/data/secret/2.in"; ln -s "$JB/outside.in" "$P/moved/data/secret/2.in"
+is "$(py submit moved python3 "$ADD" all)" "judged judge_error secret/2 2/2" \
+	"a test input replaced by a link out of the package: judge_error, not read"
 
 # Requirement coverage: ids from NAME.req files and a group's testdata.yaml.
 pkg reqs
