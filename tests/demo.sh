@@ -58,6 +58,16 @@ show "A write through a null pointer" $(c_example crash)
 show "Tries the host's 127.0.0.1:22" $(c_example network)
 show "Tries to create a user namespace (a container escape's first step)" $(c_example escape)
 }
+printf '\n=== Judging: a + b against tests/demo/sum-tests (three NAME.in/NAME.ans pairs)\n'
+mkdir -p "$SRC/judge" && cp "$TOP/tests/demo/sum.c" "$SRC/judge/main.c"
+echo '$ judgebox test sum.c --tests tests/demo/sum-tests --all'
+jb test "$SRC/judge/main.c" --tests "$TOP/tests/demo/sum-tests" --all
+echo "[judgebox exit status $?]"
+cp "$TOP/tests/demo/sum_int.c" "$SRC/judge/main.c"
+echo '$ judgebox test sum_int.c --tests tests/demo/sum-tests --all   (int overflows)'
+jb test "$SRC/judge/main.c" --tests "$TOP/tests/demo/sum-tests" --all
+echo "[judgebox exit status $?]"
+
 echo
 echo "=== The history of this session (judgebox history)"
 jb history --limit 20
