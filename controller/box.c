@@ -955,8 +955,7 @@ static void s_reaped(box_t *b, int code, char *rec)
 			break;
 		}
 		b->clean_fails = 0;
-		b->phase = P_IDLE;
-		box_freed();
+		b->phase = P_IDLE;	/* the loop's next turn schedules it */
 		break;
 	case P_BROKEN:
 	case P_CLEAN_MID:

@@ -99,7 +99,6 @@ int store_open(const conf_t *c);
 void store_close(void);
 int store_begin(void);			/* no-op if a transaction is open */
 int store_commit(void);
-bool store_in_txn(void);
 void store_rollback(void);
 int store_expire(int64_t before_ms);
 /* An existing (user, idem): 1 with its id and whether its spec is the
@@ -124,8 +123,8 @@ void jobspec_free(jobspec_t *js);
 int store_job_state(uint64_t id, int *state, char *user, size_t usize,
 		    uint64_t *attempt);
 enum { JW_OUTPUT = 1, JW_SOURCE = 2, JW_SUMMARY = 4 };
-int store_write_job(mp_w *w, uint64_t id, int flags, const conf_t *c);
-int store_write_event(mp_w *w, uint64_t id);
+int store_write_job(mp_w *w, uint64_t id, int flags);
+int store_write_event(mp_w *w, uint64_t id, int *state);	/* state out */
 /* Queued jobs in id order, and jobs a crash left in a box. */
 typedef void (*store_job_cb)(void *arg, uint64_t id, const char *user,
 			     int state, uint64_t attempt);
@@ -139,8 +138,7 @@ typedef struct list_q {
 	uint64_t before;	/* 0: from the newest */
 	unsigned limit;
 } list_q;
-int store_list(mp_w *w, const list_q *q, uint64_t *last_id, bool *more,
-	       const conf_t *c);
+int store_list(mp_w *w, const list_q *q, uint64_t *last_id, bool *more);
 /* Compile cache: the artifacts directory name for key, or create one. */
 int store_cache_find(uint64_t key, const void *blob, size_t len,
 		     uint64_t *entry);
@@ -185,12 +183,11 @@ void box_requeue_all(void);
 size_t box_pollfds(int *fds, size_t max);
 void box_ready(int fd);
 /* Called by box.c (judgeboxd.c implements): a job's state changed in the
- * open transaction; a job left its box (requeued: back in the queue); a box
- * is free. */
+ * open transaction; a test ended; a job left its box (requeued: back in the
+ * queue). */
 void job_state_changed(uint64_t id);
 void job_test_event(uint64_t id, unsigned idx, unsigned total);
 void job_left(uint64_t id, const char *user, bool requeued);
-void box_freed(void);
 
 /* curve.c: the TCP transport's CURVE keys and ZAP handler. */
 int curve_init(void *ctx, const conf_t *c);

@@ -1477,25 +1477,36 @@ static int s_send_run(s_ctx *x, bool wait, s_in *in, const msgpack_object **job)
 
 /* run: with progress (stderr a terminal), submit and follow the events;
  * without, one run with wait. Either way, print the ended job. */
+typedef int (*s_follow_fn)(s_ctx *, uint64_t, s_progress *, s_in *,
+			   const msgpack_object **);
+
+/* After a run or a judging request was sent: follow the job live (on a
+ * terminal) or wait for its end, then print it. */
+static int s_finish_job(s_ctx *x, int rc, s_progress *p, s_in *in,
+			const msgpack_object **job, s_follow_fn follow)
+{
+	uint64_t id = rc == RC_OK ? s_u64(*job, "id", 0) : 0;
+	if (rc == RC_OK && p->show) {
+		char state[32];
+		s_progress_show(p, id, s_str(*job, "state", state, sizeof state, "?"));
+		s_in_free(in);
+		rc = follow(x, id, p, in, job);
+		s_progress_end(p);
+	} else if (rc == RC_OK)
+		rc = s_wait_job(x, id, in, job);
+	if (rc == RC_OK)
+		rc = s_show_job(x, *job);
+	s_in_free(in);
+	return rc;
+}
+
 static int s_cmd_run(s_ctx *x)
 {
 	s_in in = { 0 };
 	const msgpack_object *job = NULL;
 	s_progress p = { .show = x->tty && !x->o.quiet, .inplace = true };
 	int rc = s_send_run(x, !p.show, &in, &job);
-	uint64_t id = rc == RC_OK ? s_u64(job, "id", 0) : 0;
-	if (rc == RC_OK && p.show) {
-		char state[32];
-		s_progress_show(&p, id, s_str(job, "state", state, sizeof state, "?"));
-		s_in_free(&in);
-		rc = s_follow(x, id, &p, &in, &job);
-		s_progress_end(&p);
-	} else if (rc == RC_OK)
-		rc = s_wait_job(x, id, &in, &job);
-	if (rc == RC_OK)
-		rc = s_show_job(x, job);
-	s_in_free(&in);
-	return rc;
+	return s_finish_job(x, rc, &p, &in, &job, s_follow);
 }
 
 /* submit: run without wait; print the id (with --json, the job). */
@@ -1899,19 +1910,7 @@ static int s_judging(s_ctx *x)
 		zmq_setsockopt(x->c.sub, ZMQ_SUBSCRIBE, "job.", 4);
 	if (rc == RC_OK)
 		rc = s_send_judging(x, !p.show, &in, &job);
-	uint64_t id = rc == RC_OK ? s_u64(job, "id", 0) : 0;
-	if (rc == RC_OK && p.show) {
-		char state[32];
-		s_progress_show(&p, id, s_str(job, "state", state, sizeof state, "?"));
-		s_in_free(&in);
-		rc = s_follow_test(x, id, &p, &in, &job);
-		s_progress_end(&p);
-	} else if (rc == RC_OK)
-		rc = s_wait_job(x, id, &in, &job);
-	if (rc == RC_OK)
-		rc = s_show_job(x, job);
-	s_in_free(&in);
-	return rc;
+	return s_finish_job(x, rc, &p, &in, &job, s_follow_test);
 }
 
 /* test: the tests from --tests and --case, inline. */
@@ -2037,25 +2036,34 @@ static void s_build_list(const s_ctx *x, s_req *r, const char *cursor)
 		s_kstr(r, "cursor", cursor);
 }
 
-/* Print one page; its next cursor goes to cursor ("" if none). */
-static int s_history_page(s_ctx *x, char *cursor, size_t size, int *count)
+
+/* A paged listing: the reply's array `key`, a line per item (or JSON);
+ * --all follows next to the end. */
+typedef struct s_lister {
+	const char *key;
+	void (*build)(const s_ctx *, s_req *, const char *cursor);
+	void (*line)(const msgpack_object *);
+} s_lister;
+
+/* One page; *cursor becomes its next, or "". */
+static int s_page(s_ctx *x, const s_lister *l, char *cursor, size_t size, int *count)
 {
 	s_req r;
 	s_in in = { 0 };
-	s_build_list(x, &r, cursor);
+	l->build(x, &r, cursor);
 	int rc = s_call(x, &r, s_timeout(x), &in);
-	const msgpack_object *jobs = rc == RC_OK ? s_array(in.root, "jobs") : NULL;
-	if (rc == RC_OK && !jobs) {
-		fputs("judgebox: reply without jobs\n", stderr);
+	const msgpack_object *items = rc == RC_OK ? s_array(in.root, l->key) : NULL;
+	if (rc == RC_OK && !items) {
+		fprintf(stderr, "judgebox: reply without %s\n", l->key);
 		rc = RC_INTERNAL;
 	}
-	for (uint32_t i = 0; jobs && i < jobs->via.array.size; i++) {
-		const msgpack_object *j = &jobs->via.array.ptr[i];
+	for (uint32_t i = 0; items && i < items->via.array.size; i++) {
+		const msgpack_object *it = &items->via.array.ptr[i];
 		if (x->o.json) {
 			fputs((*count)++ ? "," : "", stdout);
-			s_json(stdout, j);
-		} else if (j->type == MSGPACK_OBJECT_MAP)
-			s_history_line(j);
+			s_json(stdout, it);
+		} else if (it->type == MSGPACK_OBJECT_MAP)
+			l->line(it);
 	}
 	if (rc == RC_OK && !s_str(in.root, "next", cursor, size, NULL))
 		*cursor = '\0';
@@ -2063,19 +2071,15 @@ static int s_history_page(s_ctx *x, char *cursor, size_t size, int *count)
 	return rc;
 }
 
-/* history: newest first; --all follows next to the end. */
-static int s_cmd_history(s_ctx *x)
+static int s_list_pages(s_ctx *x, const s_lister *l)
 {
 	char cursor[512];
 	int rc, count = 0;
 	snprintf(cursor, sizeof cursor, "%s", x->o.cursor ? x->o.cursor : "");
 	if (x->o.json)
-		fputs("{\"jobs\":[", stdout);
-	else
-		printf("%-8s %-10s %-14s %-10s %-16s %s\n", "ID", "STATE", "STATUS",
-		       "LANG", "LABEL", "CREATED");
+		printf("{\"%s\":[", l->key);
 	do
-		rc = s_history_page(x, cursor, sizeof cursor, &count);
+		rc = s_page(x, l, cursor, sizeof cursor, &count);
 	while (rc == RC_OK && x->o.all && *cursor);
 	if (x->o.json) {
 		fputs("]", stdout);
@@ -2085,8 +2089,18 @@ static int s_cmd_history(s_ctx *x)
 		}
 		puts("}");
 	} else if (rc == RC_OK && *cursor)
-		fprintf(stderr, "judgebox: more jobs: --all, or --cursor %s\n", cursor);
+		fprintf(stderr, "judgebox: more %s: --all, or --cursor %s\n", l->key, cursor);
 	return rc;
+}
+
+/* history: newest first. */
+static int s_cmd_history(s_ctx *x)
+{
+	static const s_lister l = { "jobs", s_build_list, s_history_line };
+	if (!x->o.json)
+		printf("%-8s %-10s %-14s %-10s %-16s %s\n", "ID", "STATE", "STATUS",
+		       "LANG", "LABEL", "CREATED");
+	return s_list_pages(x, &l);
 }
 
 /* ---- problems (PROTOCOL.md 14.4) ---- */
@@ -2198,59 +2212,29 @@ static int s_cmd_problem_show(s_ctx *x)
 	return rc;
 }
 
-/* Print one page of problem ids; its next cursor goes to cursor ("" if none). */
-static int s_problem_page(s_ctx *x, char *cursor, size_t size, int *count)
+
+static void s_problem_build(const s_ctx *x, s_req *r, const char *cursor)
 {
-	s_req r;
-	s_in in = { 0 };
-	s_req_begin(&r, "problem_list");
-	s_kuint(&r, "v", PROTO_V);
+	s_req_begin(r, "problem_list");
+	s_kuint(r, "v", PROTO_V);
 	if (x->o.limit)
-		s_kuint(&r, "limit", x->o.limit);
+		s_kuint(r, "limit", x->o.limit);
 	if (*cursor)
-		s_kstr(&r, "cursor", cursor);
-	int rc = s_call(x, &r, s_timeout(x), &in);
-	const msgpack_object *ps = rc == RC_OK ? s_array(in.root, "problems") : NULL;
-	if (rc == RC_OK && !ps) {
-		fputs("judgebox: reply without problems\n", stderr);
-		rc = RC_INTERNAL;
-	}
-	for (uint32_t i = 0; ps && i < ps->via.array.size; i++) {
-		const msgpack_object *p = &ps->via.array.ptr[i];
-		char id[80];
-		if (x->o.json) {
-			fputs((*count)++ ? "," : "", stdout);
-			s_json(stdout, p);
-		} else if (s_str(p, "id", id, sizeof id, NULL))
-			puts(id);
-	}
-	if (rc == RC_OK && !s_str(in.root, "next", cursor, size, NULL))
-		*cursor = '\0';
-	s_in_free(&in);
-	return rc;
+		s_kstr(r, "cursor", cursor);
 }
 
-/* problem list: ids in id order, one page; --all follows next to the end. */
+static void s_problem_line(const msgpack_object *p)
+{
+	char id[80];
+	if (s_str(p, "id", id, sizeof id, NULL))
+		puts(id);
+}
+
+/* problem list: ids in id order. */
 static int s_cmd_problem_list(s_ctx *x)
 {
-	char cursor[512];
-	int rc, count = 0;
-	snprintf(cursor, sizeof cursor, "%s", x->o.cursor ? x->o.cursor : "");
-	if (x->o.json)
-		fputs("{\"problems\":[", stdout);
-	do
-		rc = s_problem_page(x, cursor, sizeof cursor, &count);
-	while (rc == RC_OK && x->o.all && *cursor);
-	if (x->o.json) {
-		fputs("]", stdout);
-		if (rc == RC_OK && *cursor) {
-			fputs(",\"next\":", stdout);
-			s_json_bytes(stdout, cursor, strlen(cursor));
-		}
-		puts("}");
-	} else if (rc == RC_OK && *cursor)
-		fprintf(stderr, "judgebox: more problems: --all, or --cursor %s\n", cursor);
-	return rc;
+	static const s_lister l = { "problems", s_problem_build, s_problem_line };
+	return s_list_pages(x, &l);
 }
 
 /* ---- languages, health ---- */

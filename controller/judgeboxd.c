@@ -155,40 +155,38 @@ void reply_error(const req_t *r, const char *code, const char *field,
 	reply_send(r, &rp);
 }
 
-void job_state_changed(uint64_t id)
+/* Queue an event written in w on job id's topic; done: the job ended, so
+ * its waits are answered once the event is out. */
+static void s_push_event(uint64_t id, mp_w *w, bool written, bool done)
 {
 	msg_t *m = calloc(1, sizeof *m);
-	mp_w w;
-	int state;
-	mp_w_init(&w);
-	if (!m || store_write_event(&w, id) || !mp_w_ok(&w)) {
+	if (!m || !written || !mp_w_ok(w)) {
 		free(m);
-		mp_w_free(&w);
+		mp_w_free(w);
 		return;
 	}
 	m->event = true;
 	snprintf(m->topic, sizeof m->topic, "job.%" PRIu64 ".", id);
-	m->body = mp_w_take(&w, &m->len);
-	if (store_job_state(id, &state, NULL, 0, NULL) == 0 && S_TERMINAL(state))
-		m->done_id = id;
+	m->body = mp_w_take(w, &m->len);
+	m->done_id = done ? id : 0;
 	s_out_push(m);
+}
+
+void job_state_changed(uint64_t id)
+{
+	mp_w w;
+	int state = S_QUEUED;
+	mp_w_init(&w);
+	bool written = store_write_event(&w, id, &state) == 0;
+	s_push_event(id, &w, written, written && S_TERMINAL(state));
 }
 
 /* A test of job id ended (in the open transaction): its event. */
 void job_test_event(uint64_t id, unsigned idx, unsigned total)
 {
-	msg_t *m = calloc(1, sizeof *m);
 	mp_w w;
 	mp_w_init(&w);
-	if (!m || store_write_test_event(&w, id, idx, total) || !mp_w_ok(&w)) {
-		free(m);
-		mp_w_free(&w);
-		return;
-	}
-	m->event = true;
-	snprintf(m->topic, sizeof m->topic, "job.%" PRIu64 ".", id);
-	m->body = mp_w_take(&w, &m->len);
-	s_out_push(m);
+	s_push_event(id, &w, store_write_test_event(&w, id, idx, total) == 0, false);
 }
 
 /* ---- waits ---- */
@@ -359,10 +357,6 @@ void job_left(uint64_t id, const char *user, bool requeued)
 		s_running--;
 	if (requeued)
 		queue_add(id, user);
-}
-
-void box_freed(void)
-{
 }
 
 static void s_schedule(void)

@@ -800,7 +800,7 @@ static void s_cancel(const ctx_t *c)
 	mp_w_kbool(&rp.w, "cancelled", did);
 	mp_w_str(&rp.w, "job");
 	rp.n += 2;
-	if (store_write_job(&rp.w, id, 0, G_conf))
+	if (store_write_job(&rp.w, id, 0))
 		return mp_w_free(&rp.w), reply_error(c->r, "internal", NULL, NULL, NULL,
 						     "cannot read job");
 	reply_send(c->r, &rp);
@@ -874,7 +874,7 @@ static void s_list(const ctx_t *c)
 	rp.n++;
 	uint64_t last;
 	bool more;
-	if (store_list(&rp.w, &q, &last, &more, G_conf) < 0)
+	if (store_list(&rp.w, &q, &last, &more) < 0)
 		return mp_w_free(&rp.w), reply_error(c->r, "internal", NULL, NULL,
 						     NULL, "cannot list");
 	if (more) {
@@ -1000,7 +1000,7 @@ void ops_reply_job(const req_t *r, uint64_t id, int flags, bool dup)
 		mp_w_kbool(&rp.w, "dup", true), rp.n++;
 	mp_w_str(&rp.w, "job");
 	rp.n++;
-	if (store_write_job(&rp.w, id, flags, G_conf)) {
+	if (store_write_job(&rp.w, id, flags)) {
 		mp_w_free(&rp.w);
 		reply_error(r, "internal", NULL, NULL, NULL, "cannot read job %" PRIu64, id);
 		return;

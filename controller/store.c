@@ -174,11 +174,6 @@ int store_begin(void)
 	return 0;
 }
 
-bool store_in_txn(void)
-{
-	return s_txn;
-}
-
 int store_commit(void)
 {
 	if (!s_txn)
@@ -432,13 +427,14 @@ int store_each_active(store_job_cb cb, void *arg)
 
 /* ---- writing jobs (PROTOCOL.md section 8) ---- */
 
-static const char s_cols[] =
-	"id, kind, user, by, lang, label, idem, state, attempt, seq,"
+/* A job's columns in the order of the C_* indexes below. */
+static const char s_job_q[] = "SELECT"
+	" id, kind, user, by, lang, label, idem, state, attempt, seq,"
 	" created_at, started_at, finished_at, limits, status, message, ran,"
 	" exit_code, signal, cpu_us, wall_us, memory_kb, stdout_bytes,"
 	" stderr_bytes, v_syscall, v_args, c_status, c_exit, c_signal,"
 	" c_cpu_us, c_wall_us, c_memory_kb, c_output_bytes, at, verdict,"
-	" first_failure, ntests, score, requirements, problem";
+	" first_failure, ntests, score, requirements, problem FROM jobs WHERE id = ?1";
 enum { C_ID, C_KIND, C_USER, C_BY, C_LANG, C_LABEL, C_IDEM, C_STATE,
        C_ATTEMPT, C_SEQ, C_CREATED, C_STARTED, C_FINISHED, C_LIMITS,
        C_STATUS, C_MESSAGE, C_RAN, C_EXIT, C_SIGNAL, C_CPU, C_WALL, C_MEM,
@@ -696,13 +692,9 @@ static sqlite3_stmt *s_blobs(uint64_t id, int flags)
 	return sqlite3_step(st) == SQLITE_ROW ? st : NULL;
 }
 
-int store_write_job(mp_w *w, uint64_t id, int flags, const conf_t *c)
+int store_write_job(mp_w *w, uint64_t id, int flags)
 {
-	static char q[512];
-	(void)c;
-	if (!*q)
-		snprintf(q, sizeof q, "SELECT %s FROM jobs WHERE id = ?", s_cols);
-	sqlite3_stmt *st = s_row(q, id);
+	sqlite3_stmt *st = s_row(s_job_q, id);
 	if (!st)
 		return -1;
 	sqlite3_stmt *out = s_blobs(id, flags);
@@ -712,16 +704,13 @@ int store_write_job(mp_w *w, uint64_t id, int flags, const conf_t *c)
 	return 0;
 }
 
-int store_write_event(mp_w *w, uint64_t id)
+int store_write_event(mp_w *w, uint64_t id, int *statep)
 {
-	static char q[512];
-	if (!*q)
-		snprintf(q, sizeof q, "SELECT %s FROM jobs WHERE id = ?", s_cols);
-	sqlite3_stmt *st = s_row(q, id);
+	sqlite3_stmt *st = s_row(s_job_q, id);
 	if (!st)
 		return -1;
 	size_t m = mp_w_map_begin(w), n = 6;
-	int state = (int)s_i(st, C_STATE);
+	int state = *statep = (int)s_i(st, C_STATE);
 	mp_w_kuint(w, "id", id);
 	mp_w_kuint(w, "seq", (uint64_t)s_i(st, C_SEQ));
 	mp_w_kstr(w, "event", "state");
@@ -743,8 +732,7 @@ int store_write_event(mp_w *w, uint64_t id)
 	return 0;
 }
 
-int store_list(mp_w *w, const list_q *q, uint64_t *last_id, bool *more,
-	       const conf_t *c)
+int store_list(mp_w *w, const list_q *q, uint64_t *last_id, bool *more)
 {
 	char sql[1024];
 	int k = snprintf(sql, sizeof sql,
@@ -782,7 +770,7 @@ int store_list(mp_w *w, const list_q *q, uint64_t *last_id, bool *more,
 		n = q->limit;
 	mp_w_array(w, n);
 	for (unsigned i = 0; i < n; i++)
-		if (store_write_job(w, ids[i], JW_SUMMARY, c))
+		if (store_write_job(w, ids[i], JW_SUMMARY))
 			return -1;
 	*last_id = n ? ids[n - 1] : 0;
 	return (int)n;

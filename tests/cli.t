@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
 plan 108
-jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
+jd_must_start
 
 W=$JB/cli
 mkdir -p "$W/multi" "$W/nomain"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
 plan 12
-jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
+jd_must_start
 
 EX=$TOP/proto/examples
 W=$JB/clients

@@ -15,7 +15,7 @@ chown jbtest "$JB/keys/server.key_secret"
 port=$((20000 + $$ % 20000))
 jd_conf "tcp_endpoint = tcp://127.0.0.1:$port" "tcp_events = tcp://127.0.0.1:$((port + 1))" \
 	"server_key = $JB/keys/server.key_secret" "clients_dir = $JB/etc/clients"
-jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
+jd_must_start
 
 tcp() { /usr/bin/python3 "$TOP/tests/lib/curve_client.py" "$JB/keys" "$port" "$@"; }
 is "$(tcp alice health)" "ok user=alice admin=False" "alice's key: user alice, not an admin"

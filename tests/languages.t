@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
 . "$(dirname "$0")/lib/lang-progs.sh"
-jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
+jd_must_start
 ids=$(for f in "$TOP"/policies/languages.d/*.conf; do basename "$f" .conf; done)
 plan $(( $(wc -w <<<"$ids") * 3 + 1 ))
 

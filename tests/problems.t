@@ -31,7 +31,7 @@ yes 1234567 | head -c 104857600 > "$P/big/data/secret/huge.in"
 cp "$P/big/data/secret/huge.in" "$P/big/data/secret/huge.ans"
 chmod -R a+rX "$P"
 
-jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }
+jd_must_start
 py() { /usr/bin/python3 "$TOP/tests/lib/problem_client.py" "$@"; }
 
 is "$(py import sum "$P/sum")" "ok sum 4" "problem_import: an admin imports a package (4 tests)"

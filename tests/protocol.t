@@ -7,31 +7,9 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
 
-PT=$JB/protocol-test		# the TAP count and the ids shared by phases
-mkdir -p "$PT"
-echo 0 > "$PT/n"
-# phase NAME: run protocol_test.py NAME, numbering on from our count.
-phase() {
-	echo "$_tap_n" > "$PT/n"
-	PT_DIR=$PT JD_PID=$JD_PID /usr/bin/python3 "$TOP/tests/lib/protocol_test.py" "$1"
-	_tap_n=$(cat "$PT/n")
-}
-start() { jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }; }
-# kill_orphans: the helpers (by their pid: those running our test prefix's
-# $HELPER) that a daemon killed with -9 left behind; call with no daemon.
-kill_orphans() {
-	local p pids
-	for _ in $(seq 50); do
-		pids=
-		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/exe" 2>/dev/null)" = "$HELPER" ] && pids="$pids ${p#/proc/}"
-		done
-		[ -z "$pids" ] && return 0
-		kill -KILL $pids 2>/dev/null
-		sleep 0.1
-	done
-}
-trap 'jd_kill9; kill_orphans; jb_cleanup' EXIT
+# phase NAME: run protocol_test.py NAME (jd_phase, tests/lib/daemon-env.sh).
+phase() { jd_phase "$TOP/tests/lib/protocol_test.py" "$1"; }
+start() { jd_must_start; }
 # crash_restart NAME: jd_kill9 (the phase sent the signal), then start at
 # once, as section 12.3 needs even with jobs in boxes. If that fails, say so,
 # end the old daemon's helpers ourselves and start again, so that the later
@@ -40,7 +18,7 @@ crash_restart() {
 	jd_kill9
 	if jd_start >"$PT/start.log"; then ok 0 "$1"; return; fi
 	ok 1 "$1"; grep failed "$PT/start.log" | tail -n 1
-	kill_orphans
+	jd_kill_orphans
 	start
 }
 

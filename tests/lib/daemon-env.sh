@@ -7,7 +7,8 @@
 #   $JB/run                  the ipc sockets: group jbtest-users, mode 2750,
 #                            like /run/judgebox (jbother is a member)
 # Exports JUDGEBOX_ENDPOINT, JUDGEBOX_EVENTS; sets JUDGEBOX (the CLI) and
-# JUDGEBOXD; defines jd_start, jd_stop, jd_kill9, jd_log, as_other.
+# JUDGEBOXD; defines jd_start, jd_must_start, jd_stop, jd_kill9,
+# jd_kill_orphans, jd_phase (tests run in phases), jd_log, as_other.
 . "$(dirname "${BASH_SOURCE[0]}")/helper-env.sh"
 
 getent group jbtest-users >/dev/null || groupadd -f jbtest-users
@@ -73,7 +74,35 @@ jd_kill9() {
 	JD_PID=
 }
 jd_log() { sed 's/^/# judgeboxd: /' "$JB/judgeboxd.log"; }
+# jd_must_start: jd_start, or bail out of the test.
+jd_must_start() { jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }; }
+# jd_kill_orphans: end the helpers (by their pid: those running this test
+# prefix's $HELPER) that a daemon killed with -9 left behind; call with no
+# daemon running.
+jd_kill_orphans() {
+	local p pids
+	for _ in $(seq 50); do
+		pids=
+		for p in /proc/[0-9]*; do
+			[ "$(readlink "$p/exe" 2>/dev/null)" = "$HELPER" ] && pids="$pids ${p#/proc/}"
+		done
+		[ -z "$pids" ] && return 0
+		kill -KILL $pids 2>/dev/null
+		sleep 0.1
+	done
+}
+# jd_phase SCRIPT NAME: run the Python test SCRIPT's phase NAME (its TAP
+# numbered on from this shell's count, tests/lib/phasetap.py) with the
+# daemon's pid; PT (a directory of the prefix) carries the count and the
+# data that later phases need.
+PT=$JB/phases
+mkdir -p "$PT"
+jd_phase() {
+	echo "$_tap_n" > "$PT/n"
+	PT_DIR=$PT JD_PID=$JD_PID /usr/bin/python3 "$1" "$2"
+	_tap_n=$(cat "$PT/n")
+}
 # as_other CMD...: run a client as jbother (not an admin, not root).
 as_other() { setpriv --reuid=jbother --regid=jbother --init-groups -- "$@"; }
 
-trap 'jd_kill9; jb_cleanup' EXIT
+trap 'jd_kill9; jd_kill_orphans; jb_cleanup' EXIT

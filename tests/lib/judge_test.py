@@ -15,67 +15,26 @@ new count back there; judge.t prints the plan. Run with /usr/bin/python3
 (Debian's python3-zmq and python3-msgpack). Every program below is only ever
 submitted to the daemon, which runs it in a box.
 """
-import json
 import os
 import random
 import re
 import signal
 import sys
 import time
-import traceback
 
 import msgpack
 import zmq
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from phasetap import _short, get, is_, load_data, note, ok, run, save_data  # noqa: E402
+
 PROTO_V = 2		# the version judgeboxd speaks, and the one `test` needs
 EP = os.environ["JUDGEBOX_ENDPOINT"]
 EV = os.environ["JUDGEBOX_EVENTS"]
-PT = os.environ["PT_DIR"]
 CTX = zmq.Context.instance()
 TERMINAL = ("judged", "cancelled", "failed")
-T0 = time.monotonic()
 
-# ---- TAP ----
-
-N = int(open(f"{PT}/n").read())
-
-
-def _short(v, n=900):
-    s = repr(v)
-    return s if len(s) <= n else s[:n] + "..."
-
-
-def ok(cond, name, *diag):
-    global N
-    N += 1
-    print(f"{'ok' if cond else 'not ok'} {N} - {name}")
-    if not cond:
-        for d in diag:
-            for line in str(d).splitlines():
-                print(f"#   {line}")
-    sys.stdout.flush()
-    return bool(cond)
-
-
-def is_(got, want, name, *diag):
-    return ok(got == want, name, f"got:  {_short(got)}", f"want: {_short(want)}", *diag)
-
-
-def note(msg):
-    print(f"# [{time.monotonic() - T0:5.1f} s] {msg}")
-    sys.stdout.flush()
-
-
-def get(d, *path, default=None):
-    """d[path[0]][path[1]]..., or default if any step is missing."""
-    for k in path:
-        if isinstance(d, dict) and k in d:
-            d = d[k]
-        elif isinstance(d, list) and isinstance(k, int) and -len(d) <= k < len(d):
-            d = d[k]
-        else:
-            return default
-    return d
+# ---- TAP (tests/lib/phasetap.py) and error replies ----
 
 
 def is_err(rep, code, name, field=None, **more):
@@ -198,19 +157,6 @@ def tests_of(job):
 
 def by_name(job):
     return {t.get("name"): t for t in tests_of(job)}
-
-
-def save_data(**kv):
-    try:
-        d = json.load(open(f"{PT}/data.json"))
-    except FileNotFoundError:
-        d = {}
-    d.update(kv)
-    json.dump(d, open(f"{PT}/data.json", "w"))
-
-
-def load_data():
-    return json.load(open(f"{PT}/data.json"))
 
 
 # ---- programs (only ever run by the daemon, in a box) ----
@@ -736,11 +682,4 @@ PHASES = {"main": phase_main, "crash1": phase_crash1, "crash2": phase_crash2}
 
 if __name__ == "__main__":
     C = Client()
-    try:
-        PHASES[sys.argv[1]]()
-    except Exception:  # noqa: BLE001 - a crash of the test is a failure, not a stop
-        ok(False, f"phase {sys.argv[1]} ran to its end", traceback.format_exc())
-    finally:
-        open(f"{PT}/n", "w").write(str(N))
-        C.close()
-        CTX.destroy(linger=0)
+    run(sys.argv[1], PHASES[sys.argv[1]], lambda: (C.close(), CTX.destroy(linger=0)))

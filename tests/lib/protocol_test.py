@@ -29,63 +29,21 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 
 import msgpack
 import zmq
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from phasetap import _short, get, is_, load_data, note, ok, run, save_data  # noqa: E402
 
 # The protocol version judgeboxd speaks (PROTOCOL.md section 13).
 PROTO_V = 2
 
 EP = os.environ["JUDGEBOX_ENDPOINT"]
 EV = os.environ["JUDGEBOX_EVENTS"]
-PT = os.environ["PT_DIR"]
 CTX = zmq.Context.instance()
 
-# ---- TAP ----
-
-N = int(open(f"{PT}/n").read())
-
-
-def _short(v, n=700):
-    s = repr(v)
-    return s if len(s) <= n else s[:n] + "..."
-
-
-def ok(cond, name, *diag):
-    global N
-    N += 1
-    print(f"{'ok' if cond else 'not ok'} {N} - {name}")
-    if not cond:
-        for d in diag:
-            for line in str(d).splitlines():
-                print(f"#   {line}")
-    sys.stdout.flush()
-    return bool(cond)
-
-
-def is_(got, want, name, *diag):
-    return ok(got == want, name, f"got:  {_short(got)}", f"want: {_short(want)}", *diag)
-
-
-T0 = time.monotonic()
-
-
-def note(msg):
-    print(f"# [{time.monotonic() - T0:5.1f} s] {msg}")
-    sys.stdout.flush()
-
-
-def get(d, *path, default=None):
-    """d[path[0]][path[1]]..., or default if any step is missing."""
-    for k in path:
-        if isinstance(d, dict) and k in d:
-            d = d[k]
-        elif isinstance(d, list) and isinstance(k, int) and -len(d) <= k < len(d):
-            d = d[k]
-        else:
-            return default
-    return d
+# ---- TAP (tests/lib/phasetap.py) and error replies ----
 
 
 ABSENT = object()
@@ -323,19 +281,6 @@ def wait_job(jid, timeout=30):
     """get with wait: the job once terminal (or as the daemon gave it)."""
     return get(call({"op": "get", "id": jid, "wait": True, "wait_ms": int(timeout * 1000)},
                     timeout + 5), "job", default={})
-
-
-def load_data():
-    try:
-        return json.load(open(f"{PT}/data.json"))
-    except FileNotFoundError:
-        return {}
-
-
-def save_data(**kv):
-    d = load_data()
-    d.update(kv)
-    json.dump(d, open(f"{PT}/data.json", "w"))
 
 
 # ---- programs (only ever run by the daemon, in a box) ----
@@ -1381,12 +1326,4 @@ HEALTH, RUN1, OTHER_JOBS, CANCELLED = {}, {}, [], {}
 
 if __name__ == "__main__":
     C = Client()
-    try:
-        PHASES[sys.argv[1]]()
-        t_shapes()
-    except Exception:  # noqa: BLE001 - a crash of the test is a failure, not a stop
-        ok(False, f"phase {sys.argv[1]} ran to its end", traceback.format_exc())
-    finally:
-        open(f"{PT}/n", "w").write(str(N))
-        C.close()
-        CTX.destroy(linger=0)
+    run(sys.argv[1], lambda: (PHASES[sys.argv[1]](), t_shapes()), lambda: (C.close(), CTX.destroy(linger=0)))
