@@ -100,7 +100,10 @@ mkdir -p "$PT"
 jd_phase() {
 	echo "$_tap_n" > "$PT/n"
 	PT_DIR=$PT JD_PID=$JD_PID /usr/bin/python3 "$1" "$2"
+	local r=$?
 	_tap_n=$(cat "$PT/n")
+	# A script that dies before it can report is a failure, never silence.
+	[ $r = 0 ] || ok 1 "$(basename "$1") $2 exited with status $r"
 }
 # as_other CMD...: run a client as jbother (not an admin, not root).
 as_other() { setpriv --reuid=jbother --regid=jbother --init-groups -- "$@"; }

@@ -26,7 +26,7 @@ import msgpack
 import zmq
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from phasetap import _short, get, is_, load_data, note, ok, run, save_data  # noqa: E402
+from phasetap import _short, get, is_, load_data, note, ok, run_phase, save_data  # noqa: E402
 
 PROTO_V = 2		# the version judgeboxd speaks, and the one `test` needs
 EP = os.environ["JUDGEBOX_ENDPOINT"]
@@ -682,4 +682,4 @@ PHASES = {"main": phase_main, "crash1": phase_crash1, "crash2": phase_crash2}
 
 if __name__ == "__main__":
     C = Client()
-    run(sys.argv[1], PHASES[sys.argv[1]], lambda: (C.close(), CTX.destroy(linger=0)))
+    run_phase(sys.argv[1], PHASES[sys.argv[1]], lambda: (C.close(), CTX.destroy(linger=0)))

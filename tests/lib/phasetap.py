@@ -1,7 +1,8 @@
 """phasetap.py: TAP for Python test scripts that a bash driver runs in
 phases, restarting judgeboxd between them (tests/lib/daemon-env.sh,
-jd_phase). Test numbers continue from the count in $PT_DIR/n, which run()
-writes back; values a later phase needs are kept in $PT_DIR/data.json."""
+jd_phase). Test numbers continue from the count in $PT_DIR/n, which
+run_phase() writes back; values a later phase needs are kept in
+$PT_DIR/data.json."""
 import json
 import os
 import sys
@@ -63,7 +64,7 @@ def save_data(**kv):
     json.dump(d, open(f"{PT}/data.json", "w"))
 
 
-def run(name, body, cleanup):
+def run_phase(name, body, cleanup):
     """Run phase name's body; a crash of the test is a failing test, not a
     stop. The count is written back whatever happens."""
     try:

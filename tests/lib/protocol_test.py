@@ -34,7 +34,7 @@ import msgpack
 import zmq
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from phasetap import _short, get, is_, load_data, note, ok, run, save_data  # noqa: E402
+from phasetap import _short, get, is_, load_data, note, ok, run_phase, save_data  # noqa: E402
 
 # The protocol version judgeboxd speaks (PROTOCOL.md section 13).
 PROTO_V = 2
@@ -1326,4 +1326,4 @@ HEALTH, RUN1, OTHER_JOBS, CANCELLED = {}, {}, [], {}
 
 if __name__ == "__main__":
     C = Client()
-    run(sys.argv[1], lambda: (PHASES[sys.argv[1]](), t_shapes()), lambda: (C.close(), CTX.destroy(linger=0)))
+    run_phase(sys.argv[1], lambda: (PHASES[sys.argv[1]](), t_shapes()), lambda: (C.close(), CTX.destroy(linger=0)))
