@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -38,7 +39,8 @@
 
 /* P_BROKEN: `clean` failed three times running; the box is left out of
  * service (and logged) rather than reused with what a job left in it. */
-enum phase { P_IDLE, P_CLEAN, P_COMPILE, P_CLEAN_MID, P_RUN, P_BROKEN };
+enum phase { P_IDLE, P_CLEAN, P_COMPILE, P_CLEAN_MID, P_RUN, P_BROKEN,
+	     P_VCOMPILE, P_CHECK };
 
 typedef struct box {
 	unsigned n;			/* the helper's box number */
@@ -64,6 +66,14 @@ typedef struct box {
 	unsigned char *passed;		/* submit: each test accepted */
 	compare_opts cmp;
 	char verdict[24], first_fail[260], fail_status[32];
+	int state;			/* the last state stored by the box */
+	int (*next)(struct box *);	/* what follows a CLEAN_MID */
+	/* The problem's output validator (PROTOCOL.md 14.4), or NULL: its
+	 * language and files, its compile cache entry, and its step. */
+	const msgpack_object *val, *vfiles;
+	const lang_t *vlang;
+	uint64_t vcache_key, vcache_entry;
+	step_t chk;
 } box_t;
 
 static const conf_t *C;
@@ -220,11 +230,10 @@ static int s_put(int dir, const char *name, size_t nlen, const char *p,
 	return close(fd) || r ? -1 : 0;
 }
 
-/* The job's source files (spec[0]) into the box. */
-static int s_put_sources(box_t *b)
+/* Source files ([[name, bin], ...]) into the box. */
+static int s_put_files(box_t *b, const msgpack_object *f)
 {
 	int dir = s_boxdir(b), r = dir < 0 ? -1 : 0;
-	const msgpack_object *f = mp_get(b->spec.root, "files");
 	for (uint32_t i = 0; !r && i < f->via.array.size; i++) {
 		const msgpack_object *e = f->via.array.ptr[i].via.array.ptr;
 		r = s_put(dir, e[0].via.str.ptr, e[0].via.str.size,
@@ -351,9 +360,9 @@ static void s_expand(char *dst, size_t size, const char *src, const lang_t *l,
  * /bin/sh -c, and the run command's words (at most 64). */
 #define ARGV_FIXED 96
 /* The helper's argv for a run step; words point into buf. */
-static int s_argv(box_t *b, char **argv, char *buf, size_t size,
-		  const limits_t lim, const char *policy, const char *cmd,
-		  bool shell)
+static int s_argv(box_t *b, const lang_t *l, char **argv, char *buf,
+		  size_t size, const limits_t lim, const char *policy,
+		  const char *cmd, bool shell, char *const *xargs)
 {
 	static const char *const opt[L_OUTPUT] = {
 		"cpu-ms", "wall-ms", "memory-kb", "procs", "fsize-kb",
@@ -366,27 +375,29 @@ static int s_argv(box_t *b, char **argv, char *buf, size_t size,
 	for (int i = 0; i < L_OUTPUT; i++)
 		ADD("--%s=%" PRIu64, opt[i], lim[i]);
 	ADD("--policy=%s", policy), ADD("--result-fd=3");
-	for (int i = 0; i < b->lang->nenv; i++)
-		ADD("--env=%s", b->lang->env[i]);
+	for (int i = 0; i < l->nenv; i++)
+		ADD("--env=%s", l->env[i]);
 	ADD("--");
 	if (k >= size)
 		return -1;
 	if (shell) {
 		argv[n++] = "/bin/sh", argv[n++] = "-c";
 		argv[n++] = buf + k;
-		s_expand(buf + k, size - k, cmd, b->lang, lim);
+		s_expand(buf + k, size - k, cmd, l, lim);
 		argv[n] = NULL;
 		return 0;
 	}
 	char *words = buf + k, *save, *t;
-	s_expand(words, size - k, cmd, b->lang, lim);
+	s_expand(words, size - k, cmd, l, lim);
 	size_t wlen = strlen(words);
 	for (t = strtok_r(words, " ", &save); t && n < ARGV_FIXED - 1;
 	     t = strtok_r(NULL, " ", &save))
 		argv[n++] = t;
 	k += wlen + 1;
-	const msgpack_object *a = mp_get(b->spec.root, "args");
-	for (uint32_t i = 0; i < a->via.array.size; i++) {
+	while (xargs && *xargs && n < ARGV_FIXED + 8)
+		argv[n++] = *xargs++;
+	const msgpack_object *a = xargs ? NULL : mp_get(b->spec.root, "args");
+	for (uint32_t i = 0; a && i < a->via.array.size; i++) {
 		const msgpack_object_str *w = &a->via.array.ptr[i].via.str;
 		if (k + w->size + 1 > size)
 			return -1;
@@ -405,22 +416,24 @@ static int s_open_out(box_t *b, const char *name)
 		    0600);
 }
 
-static int s_start_compile(box_t *b)
+/* Compile the sources in the box: the job's program (P_COMPILE, output to
+ * compile.out) or the problem's output validator (P_VCOMPILE). */
+static int s_start_compile(box_t *b, const lang_t *l, enum phase ph)
 {
 	char *argv[ARGV_FIXED + 1], buf[4096];
 	limits_t lim;
 	for (int i = 0; i < L_COUNT; i++) {
-		lim[i] = b->lang->has_climits[i] ? b->lang->climits[i] : C->cdef[i];
+		lim[i] = l->has_climits[i] ? l->climits[i] : C->cdef[i];
 		if (lim[i] > C->hceil[i])	/* the helper would refuse the run */
 			lim[i] = C->hceil[i];
 	}
-	if (s_argv(b, argv, buf, sizeof buf, lim, "default", b->lang->compile,
-		   true))
+	if (s_argv(b, l, argv, buf, sizeof buf, lim, "default", l->compile,
+		   true, NULL))
 		return -1;
-	int out = s_open_out(b, "compile.out");
+	int out = s_open_out(b, ph == P_COMPILE ? "compile.out" : "vcompile.out");
 	if (out < 0)
 		return -1;
-	b->phase = P_COMPILE;
+	b->phase = ph;
 	int r = s_spawn(b, argv, -1, out, out);
 	close(out);
 	return r;
@@ -460,8 +473,8 @@ static int s_start_run(box_t *b)
 		size += a->via.array.ptr[i].via.str.size + 1;
 	char *buf = malloc(size);
 	char **argv = calloc(ARGV_FIXED + a->via.array.size + 1, sizeof *argv);
-	if (!buf || !argv || s_argv(b, argv, buf, size, b->js.lim,
-				    b->lang->policy, b->lang->run, false))
+	if (!buf || !argv || s_argv(b, b->lang, argv, buf, size, b->js.lim,
+				    b->lang->policy, b->lang->run, false, NULL))
 		return free(buf), free(argv), -1;
 	const msgpack_object *in = b->tests && !b->desc ?
 		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[1] :
@@ -494,21 +507,27 @@ static int s_start_run(box_t *b)
 	return r;
 }
 
-/* The run step in a clean box: the cached artifacts or the sources. */
-static int s_to_run(box_t *b)
+/* A program into a clean box: its cached artifacts, or its sources. */
+static int s_load_prog(box_t *b, const lang_t *l, const msgpack_object *files,
+		       uint64_t entry)
 {
-	if (!*b->lang->compile) {
-		if (s_put_sources(b))
-			return -1;
-		return s_start_run(b);
-	}
-	int from = s_cache_dir(b->cache_entry, false), to = s_boxdir(b);
+	if (!*l->compile)
+		return s_put_files(b, files);
+	int from = s_cache_dir(entry, false), to = s_boxdir(b);
 	int r = from < 0 || to < 0 ? -1 : s_copy_dir(from, to, NULL);
 	if (from >= 0)
 		close(from);
 	if (to >= 0)
 		close(to);
-	return r ? r : s_start_run(b);
+	return r;
+}
+
+/* The run step in a clean box. */
+static int s_to_run(box_t *b)
+{
+	if (s_load_prog(b, b->lang, mp_get(b->spec.root, "files"), b->cache_entry))
+		return -1;
+	return s_start_run(b);
 }
 
 /* FNV-1a over the language's compile recipe and the files: the cache key.
@@ -521,50 +540,85 @@ static uint64_t s_fnv(const void *p, size_t n, uint64_t h)
 	return h;
 }
 
-static char *s_cache_blob(box_t *b, size_t *len)
+static char *s_cache_blob(const lang_t *l, const msgpack_object *files, size_t *len)
 {
 	mp_w w;
 	mp_w_init(&w);
 	mp_w_array(&w, 4);
-	mp_w_str(&w, b->lang->id);
-	mp_w_str(&w, b->lang->compile);
-	mp_w_str(&w, b->lang->version);
-	mp_w_object(&w, mp_get(b->spec.root, "files"));
+	mp_w_str(&w, l->id);
+	mp_w_str(&w, l->compile);
+	mp_w_str(&w, l->version);
+	mp_w_object(&w, files);
 	if (!mp_w_ok(&w))
 		return mp_w_free(&w), NULL;
 	return mp_w_take(&w, len);
 }
 
-static int s_begin(box_t *b)
+/* The job's state, stored and published once per change. */
+static void s_state(box_t *b, int state)
 {
+	if (b->state == state)
+		return;
 	store_begin();
-	if (!*b->lang->compile) {
-		store_set_state(b->js.id, S_RUNNING, false);
-		job_state_changed(b->js.id);
-		return s_to_run(b);
-	}
+	store_set_state(b->js.id, state, false);
+	job_state_changed(b->js.id);
+	b->state = state;
+}
+
+/* Look a program up in the compile cache: 1 with *entry, 0 (with *key
+ * set) if it must be compiled, -1 on error. */
+static int s_cached(const lang_t *l, const msgpack_object *files,
+		    uint64_t *key, uint64_t *entry)
+{
 	size_t len;
-	char *blob = s_cache_blob(b, &len);
+	char *blob = s_cache_blob(l, files, &len);
 	if (!blob)
 		return -1;
-	b->cache_key = s_fnv(blob, len, 0xcbf29ce484222325ull);
-	int hit = store_cache_find(b->cache_key, blob, len, &b->cache_entry);
+	*key = s_fnv(blob, len, 0xcbf29ce484222325ull);
+	int hit = store_cache_find(*key, blob, len, entry);
 	free(blob);
-	int dir = hit > 0 ? s_cache_dir(b->cache_entry, false) : -1;
+	int dir = hit > 0 ? s_cache_dir(*entry, false) : -1;
 	if (hit > 0 && dir < 0) {	/* the files are gone: build again */
-		store_cache_drop(b->cache_entry);
+		store_cache_drop(*entry);
 		hit = 0;
 	}
 	if (dir >= 0)
 		close(dir);
-	if (hit > 0) {
-		store_set_state(b->js.id, S_RUNNING, false);
-		job_state_changed(b->js.id);
+	return hit < 0 ? -1 : hit > 0;
+}
+
+/* The job's program: compiled, or found in the cache, then run. */
+static int s_begin_prog(box_t *b)
+{
+	const msgpack_object *files = mp_get(b->spec.root, "files");
+	store_begin();
+	int hit = *b->lang->compile ? s_cached(b->lang, files, &b->cache_key,
+					       &b->cache_entry) : 1;
+	if (hit < 0)
+		return -1;
+	if (hit) {
+		s_state(b, S_RUNNING);
 		return s_to_run(b);
 	}
-	store_set_state(b->js.id, S_COMPILING, false);
-	job_state_changed(b->js.id);
-	return s_put_sources(b) ? -1 : s_start_compile(b);
+	s_state(b, S_COMPILING);
+	return s_put_files(b, files) ? -1 : s_start_compile(b, b->lang, P_COMPILE);
+}
+
+/* A job's first step: the problem's output validator, when it has one
+ * that is not yet in the compile cache, is compiled first. */
+static int s_begin(box_t *b)
+{
+	store_begin();
+	b->state = -1;
+	if (!b->val || !*b->vlang->compile)
+		return s_begin_prog(b);
+	int hit = s_cached(b->vlang, b->vfiles, &b->vcache_key, &b->vcache_entry);
+	if (hit < 0)
+		return -1;
+	if (hit)
+		return s_begin_prog(b);
+	s_state(b, S_COMPILING);
+	return s_put_files(b, b->vfiles) ? -1 : s_start_compile(b, b->vlang, P_VCOMPILE);
 }
 
 /* ---- results ---- */
@@ -695,7 +749,7 @@ static void s_finish(box_t *b, int state, const char *status,
 				 b->cout_bytes, b->cout, b->cout_len);
 	bool scoring = false;
 	if (state == S_JUDGED && b->desc && mp_as_bool(mp_get(b->desc, "scoring"), &scoring) &&
-	    scoring && strcmp(status, "compile_error"))
+	    scoring && strcmp(status, "compile_error") && strcmp(b->verdict, "judge_error"))
 		store_set_score(id, s_group_score(b, 0));
 	if (state == S_JUDGED && b->desc && strcmp(status, "compile_error"))
 		s_requirements(b);
@@ -723,6 +777,35 @@ static void s_helper_failed(box_t *b, const char *what, const step_t *s)
 	s_finish(b, S_QUEUED, "internal_error", msg);
 }
 
+/* A compile step succeeded: its artifacts from the box into a new cache
+ * entry. 0, -2 if they are over ARTIFACTS_MAX (the entry is dropped), -1. */
+static int s_cache_store(box_t *b, const lang_t *l, const msgpack_object *files,
+			 uint64_t key, uint64_t *entry)
+{
+	size_t len, nev = 16;
+	uint64_t ev[16];
+	char *blob = s_cache_blob(l, files, &len);
+	int from = s_boxdir(b), to = -1;
+	store_begin();
+	if (blob && !store_cache_add(key, blob, len, entry, C->cache_entries,
+				     ev, &nev)) {
+		for (size_t i = 0; i < nev; i++)
+			s_cache_drop(ev[i]);
+		to = s_cache_dir(*entry, true);
+	}
+	free(blob);
+	int r = from < 0 || to < 0 ? -1 : s_copy_dir(from, to, l);
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	if (r == -2) {
+		store_cache_drop(*entry);
+		s_cache_drop(*entry);
+	}
+	return r;
+}
+
 static void s_compiled(box_t *b, int code, char *rec)
 {
 	step_t *s = &b->comp;
@@ -735,34 +818,48 @@ static void s_compiled(box_t *b, int code, char *rec)
 		b->comp.ran = true;
 		return s_finish(b, S_JUDGED, "compile_error", NULL);
 	}
-	size_t len, nev = 16;
-	uint64_t ev[16];
-	char *blob = s_cache_blob(b, &len);
-	int from = s_boxdir(b), to = -1;
-	store_begin();
-	if (blob && !store_cache_add(b->cache_key, blob, len, &b->cache_entry,
-				     C->cache_entries, ev, &nev)) {
-		for (size_t i = 0; i < nev; i++)
-			s_cache_drop(ev[i]);
-		to = s_cache_dir(b->cache_entry, true);
-	}
-	free(blob);
-	int r = from < 0 || to < 0 ? -1 : s_copy_dir(from, to, b->lang);
-	if (from >= 0)
-		close(from);
-	if (to >= 0)
-		close(to);
+	int r = s_cache_store(b, b->lang, mp_get(b->spec.root, "files"),
+			      b->cache_key, &b->cache_entry);
 	if (r == -2) {
-		store_cache_drop(b->cache_entry);
-		s_cache_drop(b->cache_entry);
 		b->comp.ran = true;
 		return s_finish(b, S_JUDGED, "compile_error",
 				"the compiler left more than 128 MiB for the run");
 	}
+	b->next = s_to_run;
 	if (r || s_clean(b, P_CLEAN_MID))
 		return s_helper_failed(b, "compile cache", NULL);
-	store_set_state(b->js.id, S_RUNNING, false);
-	job_state_changed(b->js.id);
+	s_state(b, S_RUNNING);
+}
+
+/* The problem's output validator compiled. If it does not compile, the
+ * job's verdict is judge_error: the package is at fault, not the
+ * contestant; the compiler's first words go into the message. */
+static void s_vcompiled(box_t *b, int code, char *rec)
+{
+	step_t s;
+	char msg[512];
+	s_parse_record(rec, &s);
+	if (code != 0 || !s.ran || !strcmp(s.status, "internal_error"))
+		return s_helper_failed(b, "compile the output validator", &s);
+	if (strcmp(s.status, "ok")) {
+		size_t n;
+		uint64_t bytes;
+		char *out = s_read_out(b, "vcompile.out", 300, &n, &bytes);
+		snprintf(msg, sizeof msg, "the output validator does not compile (%s): %.*s",
+			 s.status, (int)n, out ? out : "");
+		free(out);
+		snprintf(b->verdict, sizeof b->verdict, "judge_error");
+		return s_finish(b, S_JUDGED, "judge_error", msg);
+	}
+	int r = s_cache_store(b, b->vlang, b->vfiles, b->vcache_key, &b->vcache_entry);
+	if (r == -2) {
+		snprintf(b->verdict, sizeof b->verdict, "judge_error");
+		return s_finish(b, S_JUDGED, "judge_error",
+				"the output validator's build left more than 128 MiB");
+	}
+	b->next = s_begin_prog;
+	if (r || s_clean(b, P_CLEAN_MID))
+		return s_helper_failed(b, "compile cache", NULL);
 }
 
 /* A problem test's comparison: the default output validator with the
@@ -865,11 +962,11 @@ static double s_group_score(box_t *b, uint64_t g)
 	return acc < lo ? lo : acc > hi ? hi : acc;
 }
 
-/* One test ran: store and publish its result, then the next or the end. */
-static void s_tested(box_t *b)
+/* One test was judged: store and publish its result (score: the test's
+ * score from the output validator, or NAN for its group's), then the next
+ * test or the end. */
+static void s_judged(box_t *b, const char *v, const char *msg, double score)
 {
-	char msg[256] = "";
-	const char *v = s_verdict(b, &b->run, msg, sizeof msg);
 	const msgpack_object_str *name =
 		&b->tests->via.array.ptr[b->test_idx].via.array.ptr[0].via.str;
 	char nm[260];
@@ -879,20 +976,31 @@ static void s_tested(box_t *b)
 		job_test_event(b->js.id, b->test_idx, b->ntests);
 	bool accepted = !strcmp(v, "accepted");
 	if (b->scores) {
-		b->scores[b->test_idx] = s_group_field(b, b->test_idx, accepted ? 3 : 4);
+		b->scores[b->test_idx] = !isnan(score) ? score :
+			s_group_field(b, b->test_idx, accepted ? 3 : 4);
 		b->passed[b->test_idx] = accepted;
 	}
 	if (!accepted && !*b->verdict) {
 		snprintf(b->verdict, sizeof b->verdict, "%s", v);
 		snprintf(b->first_fail, sizeof b->first_fail, "%s", nm);
-		snprintf(b->fail_status, sizeof b->fail_status, "%s", b->run.status);
+		snprintf(b->fail_status, sizeof b->fail_status, "%s",
+			 strcmp(v, "judge_error") ? b->run.status : "judge_error");
 	}
+	b->next = s_to_run;
 	if (++b->test_idx < b->ntests && (accepted || b->all)) {
 		if (s_clean(b, P_CLEAN_MID))
 			s_helper_failed(b, "clean", NULL);
 		return;
 	}
 	s_finish(b, S_JUDGED, *b->fail_status ? b->fail_status : "ok", NULL);
+}
+
+/* One test ran: its verdict from the run and the built-in comparison. */
+static void s_tested(box_t *b)
+{
+	char msg[256] = "";
+	const char *v = s_verdict(b, &b->run, msg, sizeof msg);
+	s_judged(b, v, msg, NAN);
 }
 
 /* A program that ignores SIGXFSZ (CPython does) fails its write at
@@ -909,6 +1017,189 @@ static void s_file_limit(box_t *b, step_t *s)
 		snprintf(s->status, sizeof s->status, "file_limit");
 }
 
+/* ---- the output validator (PROTOCOL.md 14.4) ----
+ *
+ * It runs in the box after the program's run, once `clean` has emptied
+ * it: the contestant's files are gone, so the program cannot leave
+ * anything for the validator. Its inputs are copies in /box: judge_in
+ * and judge_ans, and for a testlib checker team_out; a Kattis validator
+ * reads the team's output on stdin and writes into /box/feedback/. */
+
+/* Copy what fd holds into the box as name (mode 0644), by sendfile. */
+static int s_copy_in(int dir, const char *name, int fd)
+{
+	struct stat st;
+	int to = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, 0644);
+	int r = to < 0 || fstat(fd, &st) || fchmod(to, 0644) ? -1 : 0;
+	off_t off = 0;
+	while (!r && off < st.st_size) {
+		ssize_t n = sendfile(to, fd, &off, (size_t)(st.st_size - off));
+		if (n < 0 && errno == EINTR)
+			continue;
+		r = n <= 0 ? -1 : 0;
+	}
+	if (to >= 0 && close(to))
+		r = -1;
+	return r;
+}
+
+/* /box/feedback/ with judgemessage.txt and score.txt made by us, mode
+ * 0666: the validator (another uid, umask 077) writes into them, and we
+ * can read them. One that replaces them instead leaves us no message. */
+static int s_feedback_dir(int dir)
+{
+	if (mkdirat(dir, "feedback", 0777) || fchmodat(dir, "feedback", 0777, 0))
+		return -1;
+	int fb = openat(dir, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r = fb < 0 || s_put(fb, "judgemessage.txt", 16, "", 0, 0666) ||
+		s_put(fb, "score.txt", 9, "", 0, 0666);
+	if (fb >= 0)
+		close(fb);
+	return r ? -1 : 0;
+}
+
+static int s_start_check(box_t *b)
+{
+	bool testlib = mp_str_eq(mp_get(b->val, "style"), "testlib");
+	int dir = -1, in = -1, ans = -1, out = -1, cout = -1, cerr = -1, r = -1;
+	char *argv[ARGV_FIXED + 9], buf[8192], flags[600] = "", tf[256] = "";
+	char *xa[8 + 32], *save, *t;
+	int nx = 0;
+	limits_t lim;
+	memcpy(lim, C->def, sizeof lim);
+	static const struct { const char *k; int i; } vl[] = {
+		{ "cpu_ms", L_CPU }, { "memory_kb", L_MEM }, { "fsize_kb", L_FSIZE } };
+	for (size_t i = 0; i < 3; i++)
+		mp_as_uint(mp_get(b->val, vl[i].k), &lim[vl[i].i]);
+	lim[L_WALL] = lim[L_CPU] * 2 + 1000;
+	for (int i = 0; i < L_COUNT; i++)
+		if (lim[i] > C->hceil[i])
+			lim[i] = C->hceil[i];
+	if (testlib) {
+		xa[nx++] = "/box/judge_in", xa[nx++] = "/box/team_out";
+		xa[nx++] = "/box/judge_ans";
+	} else {
+		xa[nx++] = "/box/judge_in", xa[nx++] = "/box/judge_ans";
+		xa[nx++] = "/box/feedback/";
+		mp_str_copy(mp_get(b->desc, "flags"), flags, sizeof flags);
+		mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[5], tf, sizeof tf);
+		if (*tf)
+			snprintf(flags + strlen(flags), sizeof flags - strlen(flags), " %s", tf);
+		for (t = strtok_r(flags, " ", &save); t && nx < 8 + 31; t = strtok_r(NULL, " ", &save))
+			xa[nx++] = t;
+	}
+	xa[nx] = NULL;
+	if (s_load_prog(b, b->vlang, b->vfiles, b->vcache_entry) ||
+	    (dir = s_boxdir(b)) < 0 || (in = s_test_file(b, 3)) < 0 ||
+	    (ans = s_test_file(b, 4)) < 0 ||
+	    (out = open(s_path(b, "stdout"), O_RDONLY | O_CLOEXEC)) < 0 ||
+	    s_copy_in(dir, "judge_in", in) || s_copy_in(dir, "judge_ans", ans) ||
+	    (testlib ? s_copy_in(dir, "team_out", out) : s_feedback_dir(dir)) ||
+	    (cout = s_open_out(b, "check.out")) < 0 || (cerr = s_open_out(b, "check.err")) < 0 ||
+	    s_argv(b, b->vlang, argv, buf, sizeof buf, lim, b->vlang->policy,
+		   b->vlang->run, false, xa))
+		goto done;
+	b->phase = P_CHECK;
+	r = s_spawn(b, argv, testlib ? -1 : out, cout, cerr);
+done:
+	if (r)
+		jlog(LOG_ERR, "job %" PRIu64 " box %u: cannot start the output validator: %m",
+		     b->js.id, b->n);
+	for (int *f = (int[]){ dir, in, ans, out, cout, cerr, -2 }; *f != -2; f++)
+		if (*f >= 0)
+			close(*f);
+	return r;
+}
+
+/* The first line of a file the validator wrote in the box, or of one of
+ * its outputs: never through a link, at most size - 1 bytes. */
+static void s_feedback(box_t *b, const char *name, char *dst, size_t size)
+{
+	int dir = -1, fd;
+	struct stat st;
+	*dst = 0;
+	if (name[0] == '/')
+		fd = open(s_path(b, name + 1), O_RDONLY | O_CLOEXEC);
+	else {
+		int top = s_boxdir(b);
+		dir = top < 0 ? -1 : openat(top, "feedback", O_RDONLY | O_DIRECTORY |
+					    O_NOFOLLOW | O_CLOEXEC);
+		if (top >= 0)
+			close(top);
+		fd = dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_NOFOLLOW |
+					   O_NONBLOCK | O_CLOEXEC);
+	}
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode)) {
+		ssize_t n = pread(fd, dst, size - 1, 0);
+		dst[n > 0 ? n : 0] = 0;
+		dst[strcspn(dst, "\n")] = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (dir >= 0)
+		close(dir);
+}
+
+/* The validator's verdict. Kattis: exit 42 accepted, 43 wrong answer,
+ * feedback/judgemessage.txt, feedback/score.txt (validation: custom
+ * score). testlib: exit 0 OK, 1 WA, 2 PE, 3 fail, 7 points (stderr
+ * "points X ..." or "X ..."). Anything else is the problem's fault:
+ * judge_error, never the contestant's. */
+static void s_checked(box_t *b, int code, char *rec)
+{
+	step_t *s = &b->chk;
+	bool testlib = mp_str_eq(mp_get(b->val, "style"), "testlib"), vscore = false;
+	char msg[256] = "", num[64] = "", *end;
+	double score = NAN;
+	const char *v = "judge_error";
+	s_parse_record(rec, s);
+	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
+		return s_helper_failed(b, "output validator", s);
+	mp_as_bool(mp_get(b->val, "score"), &vscore);
+	s_feedback(b, testlib ? "/check.err" : "judgemessage.txt", msg, sizeof msg);
+	uint64_t e = s->exit_code;
+	bool exited = !strcmp(s->status, "ok") || !strcmp(s->status, "exit");
+	if (exited && !testlib && (e == 42 || e == 43)) {
+		v = e == 42 ? "accepted" : "wrong_answer";
+		if (vscore && e == 42) {
+			s_feedback(b, "score.txt", num, sizeof num);
+			score = strtod(num, &end);
+			if (end == num || !isfinite(score)) {
+				v = "judge_error", score = NAN;
+				snprintf(msg, sizeof msg, "the output validator accepted "
+					 "without a number in score.txt");
+			}
+		}
+	} else if (exited && testlib && e <= 2) {
+		v = e == 0 ? "accepted" : e == 1 ? "wrong_answer" : "presentation_error";
+	} else if (exited && testlib && e == 7) {
+		const char *p = strncmp(msg, "points ", 7) ? msg : msg + 7;
+		score = strtod(p, &end);
+		bool scoring = false;
+		mp_as_bool(mp_get(b->desc, "scoring"), &scoring);
+		if (end == p || !isfinite(score) || !scoring) {
+			score = NAN;
+			snprintf(msg, sizeof msg, "the checker gave points (exit 7) %s",
+				 scoring ? "without a number" : "for a pass-fail problem");
+		} else
+			v = score > 0 ? "accepted" : "wrong_answer";
+	} else {
+		char what[96];
+		if (exited)
+			snprintf(what, sizeof what, "exit %" PRIu64, e);
+		else if (!strcmp(s->status, "signal"))
+			snprintf(what, sizeof what, "signal %" PRIu64, s->signal);
+		else
+			snprintf(what, sizeof what, "%s", s->status);
+		char m2[400];
+		snprintf(m2, sizeof m2, "the %s failed (%s)%s%.180s",
+			 testlib ? "checker" : "output validator", what, *msg ? ": " : "", msg);
+		snprintf(msg, sizeof msg, "%.255s", m2);
+	}
+	s_judged(b, v, msg, score);
+}
+
 static void s_ran(box_t *b, int code, char *rec)
 {
 	step_t *s = &b->run;
@@ -916,6 +1207,12 @@ static void s_ran(box_t *b, int code, char *rec)
 	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
 		return s_helper_failed(b, "run", s);
 	s_file_limit(b, s);
+	if (b->tests && b->val && !strcmp(s->status, "ok")) {
+		b->next = s_start_check;	/* the validator, in the cleaned box */
+		if (s_clean(b, P_CLEAN_MID))
+			s_helper_failed(b, "clean", NULL);
+		return;
+	}
 	if (b->tests)
 		return s_tested(b);
 	uint64_t cap = b->js.lim[L_OUTPUT] * 1024;
@@ -959,11 +1256,17 @@ static void s_reaped(box_t *b, int code, char *rec)
 		break;
 	case P_BROKEN:
 	case P_CLEAN_MID:
-		if (code || s_to_run(b))
+		if (code || !b->next || b->next(b))
 			s_helper_failed(b, "clean", NULL);
 		break;
 	case P_COMPILE:
 		s_compiled(b, code, rec);
+		break;
+	case P_VCOMPILE:
+		s_vcompiled(b, code, rec);
+		break;
+	case P_CHECK:
+		s_checked(b, code, rec);
 		break;
 	case P_RUN:
 		s_ran(b, code, rec);
@@ -998,7 +1301,8 @@ void box_ready(int fd)
 static int s_test_setup(box_t *b, char *why, size_t size)
 {
 	char field[48], err[160];
-	b->tests = b->desc = NULL;
+	b->tests = b->desc = b->val = b->vfiles = NULL;
+	b->vlang = NULL;
 	b->test_idx = b->ntests = 0;
 	*b->verdict = *b->first_fail = *b->fail_status = 0;
 	if (mp_str_eq(mp_get(b->spec.root, "kind"), "submit")) {
@@ -1012,6 +1316,18 @@ static int s_test_setup(box_t *b, char *why, size_t size)
 			return snprintf(why, size, "the problem has no tests"), -1;
 		for (unsigned i = 0; i < b->ntests; i++)
 			b->scores[i] = NAN;
+		const msgpack_object *v = mp_get(b->desc, "validator");
+		if (!v || v->type != MSGPACK_OBJECT_MAP)
+			return 0;
+		char vl[33] = "";
+		mp_str_copy(mp_get(v, "lang"), vl, sizeof vl);
+		b->val = v;
+		b->vfiles = mp_get(v, "files");
+		b->vlang = conf_lang(C, vl);
+		if (!b->vlang || !b->vlang->available || !b->vfiles ||
+		    b->vfiles->type != MSGPACK_OBJECT_ARRAY)
+			return snprintf(why, size, "the output validator's language %s "
+					"is not available", vl), -1;
 		return 0;
 	}
 	if (!mp_str_eq(mp_get(b->spec.root, "kind"), "test"))

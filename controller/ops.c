@@ -6,7 +6,13 @@
  * the frame.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +449,20 @@ static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t ef
 		if (mp_as_uint(mp_get(d.root, m[i].k), &v) && v)
 			eff[m[i].lim] = v < G_conf->ceil[m[i].lim] ? v : G_conf->ceil[m[i].lim];
 	}
+	/* problem verify: an admin judges with another time limit, to derive
+	 * one or to check the safety margin (PROTOCOL.md 14.4). */
+	uint64_t tl = 0;
+	int tr = s_opt_uint(c, "time_limit_ms", 1, UINT32_MAX, &tl);
+	if (tr > 0 && !c->r->admin) {
+		mp_doc_free(&d), free(desc);
+		reply_error(c->r, "unauthorized", "time_limit_ms", NULL, NULL,
+			    "only admins may judge with another time limit");
+		return -1;
+	}
+	if (tr < 0)
+		return mp_doc_free(&d), free(desc), -1;
+	if (tr > 0)
+		eff[L_CPU] = tl < G_conf->ceil[L_CPU] ? tl : G_conf->ceil[L_CPU];
 	uint64_t wall = eff[L_CPU] * 2 + 1000;
 	eff[L_WALL] = wall < G_conf->ceil[L_WALL] ? wall : G_conf->ceil[L_WALL];
 	mp_doc_free(&d);
@@ -550,10 +570,93 @@ static bool s_problem_id_ok(const char *id)
 	       strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* The judge's description of a loaded package: what submit needs. */
-static void s_problem_desc(mp_w *w, const problem *p)
+#define VALIDATOR_MAX (4u << 20)	/* bytes of output validator sources */
+
+/* A file of the package, read beneath it as problem.c read it at import
+ * (a link planted since cannot lead out of it); at most *cap bytes, taken
+ * from *cap. */
+static char *s_pkg_read(const problem *p, const char *full, size_t *len, size_t *cap)
 {
-	mp_w_map(w, 10);
+	size_t n = strlen(p->dir);
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	struct stat st;
+	char *buf = NULL;
+	if (strncmp(full, p->dir, n) || full[n] != '/')
+		return errno = EINVAL, NULL;
+	int d = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = d < 0 ? -1 : (int)syscall(SYS_openat2, d, full + n + 1, &how, sizeof how);
+	if (d >= 0)
+		close(d);
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size <= *cap && (buf = malloc((size_t)st.st_size + 1))) {
+		ssize_t got = read(fd, buf, (size_t)st.st_size);
+		if (got != st.st_size)
+			free(buf), buf = NULL, errno = EIO;
+		*len = (size_t)st.st_size, *cap -= *len;
+	} else if (fd >= 0 && !errno)
+		errno = EFBIG;
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+/* The output validator into the problem's description, its sources
+ * included: a job keeps the validator it was accepted with. In an
+ * interpreted language the one source file in it is renamed to the
+ * language's `source` (main.py), which its run command names. */
+static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
+			    char *err, size_t errlen)
+{
+	struct stat st;
+	bool dir = !stat(p->validator_path, &st) && S_ISDIR(st.st_mode);
+	int nmain = 0;
+	size_t cap = VALIDATOR_MAX;
+	for (int i = 0; i < p->nvsrc; i++)
+		nmain += !strcmp(p->vsrc[i].lang, p->validator_lang);
+	mp_w_str(w, "validator");
+	mp_w_map(w, 8);
+	mp_w_kstr(w, "style", p->testlib ? "testlib" : "kattis");
+	mp_w_kstr(w, "lang", l->id);
+	mp_w_kbool(w, "score", p->validator_score);
+	mp_w_kbool(w, "interactive", p->interactive);
+	mp_w_kuint(w, "cpu_ms", p->validation_time_s * 1000);
+	mp_w_kuint(w, "memory_kb", p->validation_memory_mb * 1024);
+	mp_w_kuint(w, "fsize_kb", p->validation_output_mb * 1024);
+	mp_w_str(w, "files");
+	mp_w_array(w, (uint32_t)p->nvsrc);
+	for (int i = 0; i < p->nvsrc; i++) {
+		char full[1100];
+		size_t len = 0;
+		snprintf(full, sizeof full, "%s%s%s", p->validator_path, dir ? "/" : "",
+			 dir ? p->vsrc[i].path : "");
+		errno = 0;
+		char *buf = s_pkg_read(p, full, &len, &cap);
+		if (!buf)
+			return snprintf(err, errlen, "%s: %s", full + strlen(p->dir) + 1,
+					errno == EFBIG ? "the output validator's files are over 4 MiB "
+					"or not regular files" : strerror(errno)), -1;
+		bool main = !*l->compile && nmain == 1 &&
+			    !strcmp(p->vsrc[i].lang, p->validator_lang);
+		mp_w_array(w, 2);
+		mp_w_str(w, main ? l->source : p->vsrc[i].path);
+		mp_w_bin(w, buf, len);
+		free(buf);
+	}
+	if (!*l->compile && nmain != 1)
+		return snprintf(err, errlen, "%s: %d %s files in the output validator: "
+				"which one is the program?", p->validator_path + strlen(p->dir) + 1,
+				nmain, p->validator_lang), -1;
+	return 0;
+}
+
+/* The judge's description of a loaded package: what submit needs. */
+static int s_problem_desc(mp_w *w, const problem *p, const lang_t *vl, char *err,
+			  size_t errlen)
+{
+	mp_w_map(w, vl ? 11 : 10);
+	if (vl && s_validator_desc(w, p, vl, err, errlen))
+		return -1;
 	mp_w_kstr(w, "dir", p->dir);
 	mp_w_kstr(w, "id", p->id);
 	mp_w_kstr(w, "name", p->name);
@@ -593,6 +696,7 @@ static void s_problem_desc(mp_w *w, const problem *p)
 		mp_w_float(w, isfinite(g->range_min) ? g->range_min : -1e300);
 		mp_w_float(w, isfinite(g->range_max) ? g->range_max : 1e300);
 	}
+	return 0;
 }
 
 static void s_problem_import(const ctx_t *c)
@@ -608,15 +712,22 @@ static void s_problem_import(const ctx_t *c)
 		return s_bad(c, "path", "the package directory, an absolute path on the daemon's host");
 	if (problem_load(path, id, &p, err, sizeof err))
 		return s_bad(c, "path", err);
-	if (p.interactive || p.custom_validation) {
+	const lang_t *vl = p.custom_validation ? conf_lang(G_conf, p.validator_lang) : NULL;
+	if (p.interactive || (p.custom_validation && (!vl || !vl->available))) {
+		reply_error(c->r, "unavailable", "path", NULL, NULL, p.interactive ?
+			    "%s: interactive problems are not supported yet" :
+			    "%s: the output validator's language %s is not available here",
+			    path, p.validator_lang);
 		problem_free(&p);
-		return reply_error(c->r, "unavailable", "path", NULL, NULL, "%s: %s problems "
-				   "are not supported yet", path, p.interactive ? "interactive" :
-				   "custom-validator");
+		return;
 	}
 	mp_w w;
 	mp_w_init(&w);
-	s_problem_desc(&w, &p);
+	if (s_problem_desc(&w, &p, vl, err, sizeof err)) {
+		mp_w_free(&w);
+		problem_free(&p);
+		return s_bad(c, "path", err);
+	}
 	int r = !mp_w_ok(&w) || store_begin() || store_problem_put(id, p.name, w.buf, w.len, c->r->user);
 	mp_w_free(&w);
 	if (r) {
@@ -626,11 +737,20 @@ static void s_problem_import(const ctx_t *c)
 	reply_t rp;
 	reply_start(&rp, c->r, true);
 	mp_w_str(&rp.w, "problem");
-	mp_w_map(&rp.w, 4);
+	mp_w_map(&rp.w, 11);
 	mp_w_kstr(&rp.w, "id", id);
 	mp_w_kstr(&rp.w, "name", p.name);
 	mp_w_kuint(&rp.w, "tests", (uint64_t)p.ntests);
 	mp_w_kstr(&rp.w, "warnings", p.warnings);
+	mp_w_kstr(&rp.w, "type", p.scoring ? "scoring" : "pass-fail");
+	mp_w_kbool(&rp.w, "interactive", p.interactive);
+	mp_w_kstr(&rp.w, "validator", !p.custom_validation ? "default" :
+		  p.testlib ? "testlib" : "kattis");
+	mp_w_kuint(&rp.w, "time_limit_ms", (uint64_t)ceil(p.time_limit_s * 1000));
+	mp_w_kstr(&rp.w, "time_limit_from", p.time_limit_from);
+	bool v2 = p.format == PROB_2023_07;
+	mp_w_kfloat(&rp.w, "time_multiplier", v2 ? p.ac_to_time_limit : p.time_multiplier);
+	mp_w_kfloat(&rp.w, "time_safety_margin", v2 ? p.time_limit_to_tle : p.time_safety_margin);
 	rp.n++;
 	problem_free(&p);
 	reply_send(c->r, &rp);

@@ -845,12 +845,13 @@ static int s_req_file(s_ctx *c, const char *rel, char *reqs, size_t size)
 static const char *const s_keys_legacy[] = {	/* [L] */
 	"problem_format_version", "type", "name", "uuid", "author", "source",
 	"source_url", "license", "rights_owner", "limits", "validation",
-	"validator_flags", "grading", "keywords", NULL,
+	"validator_flags", "grading", "keywords", "checker_style", NULL,
 };
 static const char *const s_keys_v2[] = {	/* [D] */
 	"problem_format_version", "type", "name", "uuid", "version", "credits",
 	"source", "license", "rights_owner", "embargo_until", "limits",
-	"keywords", "languages", "allow_file_writing", "constants", NULL,
+	"keywords", "languages", "allow_file_writing", "constants",
+	"checker_style", NULL,
 };
 static const char *const s_limits_legacy[] = {	/* [L]; time_limit [JB] */
 	"time_multiplier", "time_safety_margin", "memory", "output", "code",
@@ -1190,6 +1191,25 @@ static int s_grading_legacy(s_ctx *c, const yaml_node_t *n)
 	return s_scores(c, n, "grading", &c->root);
 }
 
+/* [JB] checker_style: kattis (the default) or testlib: the output
+ * validator follows testlib's conventions (checker input output answer;
+ * exit 0 OK, 1 WA, 2 PE, 3 fail, 7 points), as Polygon's checkers do. */
+static int s_checker_style(s_ctx *c, const yaml_node_t *n)
+{
+	char buf[16];
+
+	if (!n)
+		return 0;
+	if (s_str(c, n, "checker_style", buf, sizeof buf) < 0)
+		return -1;
+	if (strcmp(buf, "kattis") && strcmp(buf, "testlib"))
+		return s_yfail(c, n, "checker_style", "%s: not kattis or testlib", buf);
+	c->p->testlib = !strcmp(buf, "testlib");
+	if (c->p->testlib && (c->p->interactive || c->p->multipass))
+		return s_yfail(c, n, "checker_style", "testlib checkers judge batch problems only");
+	return 0;
+}
+
 /* problem.yaml's top-level map (NULL: an empty file, all defaults). */
 static int s_problem_root(s_ctx *c, const yaml_node_t *root)
 {
@@ -1204,6 +1224,8 @@ static int s_problem_root(s_ctx *c, const yaml_node_t *root)
 	if (c->v2 ? s_type_v2(c, s_get(c, root, "type")) < 0 : s_type_legacy(c, root) < 0)
 		return -1;
 	if (s_limits(c, s_get(c, root, "limits")) < 0)
+		return -1;
+	if (s_checker_style(c, s_get(c, root, "checker_style")) < 0)
 		return -1;
 	return c->v2 ? 0 : s_grading_legacy(c, s_get(c, root, "grading"));
 }
@@ -2125,6 +2147,8 @@ static int s_load(s_ctx *c, const char *pkgdir, const char *id)
 		return -1;
 	if ((c->v2 ? s_validator_v2(c) : s_validator_legacy(c)) < 0)
 		return -1;
+	if (c->p->testlib && !c->p->custom_validation)
+		return s_fail(c, "problem.yaml", "checker_style: testlib, but no output validator is used");
 	return s_data(c);
 }
 

@@ -39,6 +39,9 @@
  *   earlier drafts' output_validators/. Interactive and multi-pass problems
  *   need one: it is the interactor.
  *
+ * judgebox's own extension, `checker_style: testlib` in problem.yaml: the
+ * output validator is a testlib-style checker (see s_checker_style).
+ *
  * Refused, because judging without them would give wrong verdicts: legacy
  * `grading: custom` (graders), 2023-07 submit-answer problems, test case
  * `args`, NAME.files directories, static validation, more than one output
@@ -141,6 +144,7 @@ typedef struct problem {
 	bool interactive, scoring, multipass;
 	bool custom_validation;	/* an output validator is used (else the default one) */
 	bool validator_score;	/* legacy `validation: custom score` */
+	bool testlib;		/* [JB] checker_style: testlib (else Kattis conventions) */
 	bool minimize;		/* legacy grading.objective: min */
 	double time_limit_s;
 	char time_limit_from[16];	/* "problem.yaml", ".timelimit" or "default" */

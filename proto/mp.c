@@ -556,3 +556,4 @@ void mp_w_kstr(mp_w *w, const char *k, const char *v) { mp_w_str(w, k); mp_w_str
 void mp_w_kuint(mp_w *w, const char *k, uint64_t v) { mp_w_str(w, k); mp_w_uint(w, v); }
 void mp_w_kbool(mp_w *w, const char *k, bool v) { mp_w_str(w, k); mp_w_bool(w, v); }
 void mp_w_kbin(mp_w *w, const char *k, const void *p, size_t n) { mp_w_str(w, k); mp_w_bin(w, p, n); }
+void mp_w_kfloat(mp_w *w, const char *k, double v) { mp_w_str(w, k); mp_w_float(w, v); }

@@ -93,5 +93,6 @@ void mp_w_kstr(mp_w *w, const char *k, const char *v);
 void mp_w_kuint(mp_w *w, const char *k, uint64_t v);
 void mp_w_kbool(mp_w *w, const char *k, bool v);
 void mp_w_kbin(mp_w *w, const char *k, const void *p, size_t n);
+void mp_w_kfloat(mp_w *w, const char *k, double v);
 
 #endif
