@@ -74,10 +74,18 @@ typedef struct box {
 	const lang_t *vlang;
 	uint64_t vcache_key, vcache_entry;
 	step_t chk;
+	/* Interactive problems: the validator runs at the same time, in the
+	 * box's peer; which of the two ended first (1 program, 2 validator). */
+	bool interactive;
+	int ended, first;
 } box_t;
 
 static const conf_t *C;
 static box_t *s_boxes;
+/* Each box's peer: a second helper box (numbered after the pool) where an
+ * interactive problem's validator runs; it never holds a job. */
+static box_t *s_peers;
+static bool s_peers_ok;
 static unsigned s_nboxes;
 extern char **environ;
 
@@ -522,9 +530,13 @@ static int s_load_prog(box_t *b, const lang_t *l, const msgpack_object *files,
 	return r;
 }
 
+static int s_start_interact(box_t *b);
+
 /* The run step in a clean box. */
 static int s_to_run(box_t *b)
 {
+	if (b->interactive)
+		return s_start_interact(b);
 	if (s_load_prog(b, b->lang, mp_get(b->spec.root, "files"), b->cache_entry))
 		return -1;
 	return s_start_run(b);
@@ -879,7 +891,7 @@ static int s_test_flags(box_t *b, char *msg, size_t size)
 
 /* The verdict of a test run from the helper's status (PROTOCOL.md 14.1);
  * for a clean exit, the comparison of its output with the answer. */
-static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
+static const char *s_run_verdict(const step_t *s)
 {
 	static const struct { const char *status, *verdict; } map[] = {
 		{ "cpu_limit", "time_limit" }, { "wall_limit", "time_limit" },
@@ -890,6 +902,14 @@ static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (!strcmp(s->status, map[i].status))
 			return map[i].verdict;
+	return NULL;
+}
+
+static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
+{
+	const char *v = s_run_verdict(s);
+	if (v)
+		return v;
 	if (strcmp(s->status, "ok"))
 		return snprintf(msg, size, "%s", s->message), "judge_error";
 	const msgpack_object *ans =
@@ -1146,28 +1166,26 @@ static void s_feedback(box_t *b, const char *name, char *dst, size_t size)
  * score). testlib: exit 0 OK, 1 WA, 2 PE, 3 fail, 7 points (stderr
  * "points X ..." or "X ..."). Anything else is the problem's fault:
  * judge_error, never the contestant's. */
-static void s_checked(box_t *b, int code, char *rec)
+static const char *s_check_verdict(box_t *b, box_t *in, char *msg, size_t size,
+				   double *score_out)
 {
 	step_t *s = &b->chk;
 	bool testlib = mp_str_eq(mp_get(b->val, "style"), "testlib"), vscore = false;
-	char msg[256] = "", num[64] = "", *end;
+	char num[64] = "", *end;
 	double score = NAN;
 	const char *v = "judge_error";
-	s_parse_record(rec, s);
-	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
-		return s_helper_failed(b, "output validator", s);
 	mp_as_bool(mp_get(b->val, "score"), &vscore);
-	s_feedback(b, testlib ? "/check.err" : "judgemessage.txt", msg, sizeof msg);
+	s_feedback(in, testlib ? "/check.err" : "judgemessage.txt", msg, size);
 	uint64_t e = s->exit_code;
 	bool exited = !strcmp(s->status, "ok") || !strcmp(s->status, "exit");
 	if (exited && !testlib && (e == 42 || e == 43)) {
 		v = e == 42 ? "accepted" : "wrong_answer";
 		if (vscore && e == 42) {
-			s_feedback(b, "score.txt", num, sizeof num);
+			s_feedback(in, "score.txt", num, sizeof num);
 			score = strtod(num, &end);
 			if (end == num || !isfinite(score)) {
 				v = "judge_error", score = NAN;
-				snprintf(msg, sizeof msg, "the output validator accepted "
+				snprintf(msg, size, "the output validator accepted "
 					 "without a number in score.txt");
 			}
 		}
@@ -1180,7 +1198,7 @@ static void s_checked(box_t *b, int code, char *rec)
 		mp_as_bool(mp_get(b->desc, "scoring"), &scoring);
 		if (end == p || !isfinite(score) || !scoring) {
 			score = NAN;
-			snprintf(msg, sizeof msg, "the checker gave points (exit 7) %s",
+			snprintf(msg, size, "the checker gave points (exit 7) %s",
 				 scoring ? "without a number" : "for a pass-fail problem");
 		} else
 			v = score > 0 ? "accepted" : "wrong_answer";
@@ -1195,9 +1213,164 @@ static void s_checked(box_t *b, int code, char *rec)
 		char m2[400];
 		snprintf(m2, sizeof m2, "the %s failed (%s)%s%.180s",
 			 testlib ? "checker" : "output validator", what, *msg ? ": " : "", msg);
-		snprintf(msg, sizeof msg, "%.255s", m2);
+		snprintf(msg, size, "%.255s", m2);
 	}
+	*score_out = score;
+	return v;
+}
+
+static void s_checked(box_t *b, int code, char *rec)
+{
+	char msg[256] = "";
+	double score;
+	s_parse_record(rec, &b->chk);
+	if (code != 0 || !b->chk.ran || !strcmp(b->chk.status, "internal_error"))
+		return s_helper_failed(b, "output validator", &b->chk);
+	const char *v = s_check_verdict(b, b, msg, sizeof msg, &score);
 	s_judged(b, v, msg, score);
+}
+
+/* ---- interactive problems (PROTOCOL.md 14.4) ----
+ *
+ * The program runs in its box and the validator in the box's peer, at the
+ * same time, each in its own jail, connected by two pipes: the program's
+ * stdout is the validator's stdin and the validator's stdout the
+ * program's stdin. Neither can hang the judge: when one ends, the other
+ * sees EOF or EPIPE, and each has its own limits. The program's figures
+ * are its own. Kattis semantics for the verdict: whichever failed first
+ * decides; the validator's wrong_answer wins over a failure of the program
+ * that came after it (typically SIGPIPE or EOF, because the validator had
+ * stopped). The two may be reaped in one loop turn, so a death by SIGPIPE
+ * tells which came second. */
+static void s_interacted(box_t *b)
+{
+	box_t *pb = &s_peers[b - s_boxes];
+	char msg[256] = "";
+	double score = NAN;
+	const char *pv = s_run_verdict(&b->run), *v;
+	bool pipe_p = !strcmp(b->run.status, "signal") && b->run.signal == SIGPIPE;
+	bool pipe_v = !strcmp(b->chk.status, "signal") && b->chk.signal == SIGPIPE;
+	int first = pipe_p ? 2 : pipe_v ? 1 : b->first;
+	const char *vv = s_check_verdict(b, pb, msg, sizeof msg, &score);
+	if (pv && first == 1)
+		v = pv, *msg = 0, score = NAN;		/* the program failed first */
+	else if (pipe_v && !pv)
+		v = "wrong_answer", score = NAN,
+		snprintf(msg, sizeof msg, "the program ended while the validator was "
+			 "still writing to it");
+	else if (strcmp(vv, "accepted"))
+		v = vv;					/* wrong_answer or judge_error */
+	else if (pv)
+		v = pv, *msg = 0, score = NAN;
+	else
+		v = vv;
+	s_judged(b, v, msg, score);
+}
+
+/* One side of an interaction ended: the second one's end judges the test. */
+static void s_side_ended(box_t *b, int side)
+{
+	if (!b->first)
+		b->first = side;
+	if ((b->ended |= side) == 3)
+		s_interacted(b);
+}
+
+/* Clean the peer (it may still hold the last test's validator: end it
+ * first); this blocks the loop for one `clean`, about 5 ms. */
+static int s_peer_clean(box_t *pb)
+{
+	if (pb->pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pb->pidfd, SIGKILL, NULL, 0);
+		waitpid(pb->pid, NULL, 0);
+		close(pb->pidfd), close(pb->resfd);
+		pb->pidfd = pb->resfd = -1;
+	}
+	char num[16];
+	snprintf(num, sizeof num, "%u", pb->n);
+	char *argv[] = { "judgebox-helper", "clean", num, NULL };
+	pb->phase = P_IDLE;
+	return s_spawn_wait(pb, argv) ? -1 : 0;
+}
+
+static int s_start_interact(box_t *b)
+{
+	box_t *pb = &s_peers[b - s_boxes];
+	int dir = -1, in = -1, ans = -1, err = -1, cerr = -1, r = -1;
+	int tov[2] = { -1, -1 }, top[2] = { -1, -1 };	/* to validator, to program */
+	char *argv[ARGV_FIXED + 9], buf[8192], flags[600] = "", tf[256] = "";
+	char *xa[8 + 32], *save, *t;
+	int nx = 0;
+	limits_t lim;
+	memcpy(lim, C->def, sizeof lim);
+	static const struct { const char *k; int i; } vl[] = {
+		{ "cpu_ms", L_CPU }, { "memory_kb", L_MEM }, { "fsize_kb", L_FSIZE } };
+	for (size_t i = 0; i < 3; i++)
+		mp_as_uint(mp_get(b->val, vl[i].k), &lim[vl[i].i]);
+	lim[L_WALL] = lim[L_CPU] * 2 + 1000;
+	for (int i = 0; i < L_COUNT; i++)
+		if (lim[i] > C->hceil[i])
+			lim[i] = C->hceil[i];
+	xa[nx++] = "/box/judge_in", xa[nx++] = "/box/judge_ans", xa[nx++] = "/box/feedback/";
+	mp_str_copy(mp_get(b->desc, "flags"), flags, sizeof flags);
+	mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[5], tf, sizeof tf);
+	if (*tf)
+		snprintf(flags + strlen(flags), sizeof flags - strlen(flags), " %s", tf);
+	for (t = strtok_r(flags, " ", &save); t && nx < 8 + 31; t = strtok_r(NULL, " ", &save))
+		xa[nx++] = t;
+	xa[nx] = NULL;
+	b->ended = b->first = 0;
+	memset(&b->run, 0, sizeof b->run);
+	memset(&b->chk, 0, sizeof b->chk);
+	if (!s_peers_ok || s_peer_clean(pb) ||
+	    s_load_prog(pb, b->vlang, b->vfiles, b->vcache_entry) ||
+	    s_load_prog(b, b->lang, mp_get(b->spec.root, "files"), b->cache_entry) ||
+	    (dir = s_boxdir(pb)) < 0 || (in = s_test_file(b, 3)) < 0 ||
+	    (ans = s_test_file(b, 4)) < 0 || s_copy_in(dir, "judge_in", in) ||
+	    s_copy_in(dir, "judge_ans", ans) || s_feedback_dir(dir) ||
+	    (cerr = s_open_out(pb, "check.err")) < 0 || (err = s_open_out(b, "stderr")) < 0 ||
+	    pipe2(tov, O_CLOEXEC) || pipe2(top, O_CLOEXEC) ||
+	    s_argv(pb, b->vlang, argv, buf, sizeof buf, lim, b->vlang->policy,
+		   b->vlang->run, false, xa))
+		goto done;
+	pb->phase = P_CHECK;
+	if (s_spawn(pb, argv, tov[0], top[1], cerr))
+		goto done;
+	char *pargv[ARGV_FIXED + 1], pbuf[8192];
+	static char *const none[] = { NULL };
+	b->phase = P_RUN;
+	if (s_argv(b, b->lang, pargv, pbuf, sizeof pbuf, b->js.lim, b->lang->policy,
+		   b->lang->run, false, none) || s_spawn(b, pargv, top[0], tov[1], err)) {
+		syscall(SYS_pidfd_send_signal, pb->pidfd, SIGKILL, NULL, 0);
+		goto done;
+	}
+	r = 0;
+done:
+	if (r)
+		jlog(LOG_ERR, "job %" PRIu64 " box %u: cannot start the interaction%s",
+		     b->js.id, b->n, s_peers_ok ? "" : ": the helper has no peer boxes "
+		     "(its `boxes` must be at least first_box + 2 x boxes)");
+	for (int *f = (int[]){ dir, in, ans, err, cerr, tov[0], tov[1], top[0], top[1], -2 };
+	     *f != -2; f++)
+		if (*f >= 0)
+			close(*f);
+	return r;
+}
+
+/* The peer's validator ended. */
+static void s_peer_reaped(box_t *b, int code, char *rec)
+{
+	s_parse_record(rec, &b->chk);
+	if (!b->has_job || b->killed || !b->interactive)
+		return;
+	if (code != 0 || !b->chk.ran || !strcmp(b->chk.status, "internal_error")) {
+		b->ended |= 2;		/* s_ran sees that the helper failed */
+		snprintf(b->chk.status, sizeof b->chk.status, "internal_error");
+		if (b->ended == 3)
+			s_helper_failed(b, "interactive validator", &b->chk);
+		return;
+	}
+	s_side_ended(b, 2);
 }
 
 static void s_ran(box_t *b, int code, char *rec)
@@ -1207,6 +1380,11 @@ static void s_ran(box_t *b, int code, char *rec)
 	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
 		return s_helper_failed(b, "run", s);
 	s_file_limit(b, s);
+	if (b->interactive) {
+		if (!strcmp(b->chk.status, "internal_error") && (b->ended & 2))
+			return s_helper_failed(b, "interactive validator", &b->chk);
+		return s_side_ended(b, 1);
+	}
 	if (b->tests && b->val && !strcmp(s->status, "ok")) {
 		b->next = s_start_check;	/* the validator, in the cleaned box */
 		if (s_clean(b, P_CLEAN_MID))
@@ -1279,6 +1457,23 @@ static void s_reaped(box_t *b, int code, char *rec)
 /* A pidfd fired: reap the child, take its record, move the box on. */
 void box_ready(int fd)
 {
+	for (unsigned i = 0; s_peers && i < s_nboxes; i++) {
+		box_t *pb = &s_peers[i];
+		if (pb->pidfd != fd)
+			continue;
+		int st;
+		if (waitpid(pb->pid, &st, WNOHANG) <= 0)
+			return;
+		char rec[4096];
+		ssize_t n = read(pb->resfd, rec, sizeof rec - 1);
+		rec[n > 0 ? n : 0] = 0;
+		close(pb->pidfd), close(pb->resfd);
+		pb->pidfd = pb->resfd = -1;
+		pb->phase = P_IDLE;
+		s_peer_reaped(&s_boxes[i], WIFEXITED(st) ? WEXITSTATUS(st) :
+			      128 + WTERMSIG(st), rec);
+		return;
+	}
 	for (unsigned i = 0; i < s_nboxes; i++) {
 		box_t *b = &s_boxes[i];
 		if (b->pidfd != fd || b->phase == P_IDLE)
@@ -1303,6 +1498,7 @@ static int s_test_setup(box_t *b, char *why, size_t size)
 	char field[48], err[160];
 	b->tests = b->desc = b->val = b->vfiles = NULL;
 	b->vlang = NULL;
+	b->interactive = false;
 	b->test_idx = b->ntests = 0;
 	*b->verdict = *b->first_fail = *b->fail_status = 0;
 	if (mp_str_eq(mp_get(b->spec.root, "kind"), "submit")) {
@@ -1323,6 +1519,7 @@ static int s_test_setup(box_t *b, char *why, size_t size)
 		mp_str_copy(mp_get(v, "lang"), vl, sizeof vl);
 		b->val = v;
 		b->vfiles = mp_get(v, "files");
+		mp_as_bool(mp_get(v, "interactive"), &b->interactive);
 		b->vlang = conf_lang(C, vl);
 		if (!b->vlang || !b->vlang->available || !b->vfiles ||
 		    b->vfiles->type != MSGPACK_OBJECT_ARRAY)
@@ -1394,6 +1591,8 @@ bool box_kill(uint64_t id)
 		b->killed = true;
 		if (b->phase != P_CLEAN_MID && b->pidfd >= 0)
 			syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
+		if (s_peers && s_peers[i].pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, s_peers[i].pidfd, SIGKILL, NULL, 0);
 		return true;
 	}
 	return false;
@@ -1415,9 +1614,12 @@ void box_requeue_all(void)
 size_t box_pollfds(int *fds, size_t max)
 {
 	size_t n = 0;
-	for (unsigned i = 0; i < s_nboxes && n < max; i++)
+	for (unsigned i = 0; i < s_nboxes && n < max; i++) {
 		if (s_boxes[i].pidfd >= 0)
 			fds[n++] = s_boxes[i].pidfd;
+		if (s_peers && s_peers[i].pidfd >= 0 && n < max)
+			fds[n++] = s_peers[i].pidfd;
+	}
 	return n;
 }
 
@@ -1454,6 +1656,16 @@ int box_init(const conf_t *c)
 	if (!s_boxes)
 		return -1;
 	s_nboxes = c->boxes;
+	s_peers = calloc(c->boxes, sizeof *s_peers);
+	if (!s_peers)
+		return -1;
+	s_peers_ok = true;
+	for (unsigned i = 0; i < s_nboxes; i++) {
+		box_t *pb = &s_peers[i];
+		pb->n = c->first_box + c->boxes + i;
+		pb->pidfd = pb->resfd = -1;
+		pb->lang = NULL;
+	}
 	char *setup[] = { "judgebox-helper", "setup", NULL };
 	for (unsigned i = 0; i < s_nboxes; i++) {
 		box_t *b = &s_boxes[i];
@@ -1479,6 +1691,17 @@ int box_init(const conf_t *c)
 			     b->n, r);
 			return -1;
 		}
+		/* The peer: a box the helper refuses (its `boxes` is too small)
+		 * only makes interactive problems fail, with that reason. */
+		box_t *pb = &s_peers[i];
+		snprintf(p, sizeof p, "%s/io/%u", c->state_dir, pb->n);
+		mkdir(p, 0700);
+		s_kill_stale(pb);
+		if (s_peers_ok && s_peer_clean(pb)) {
+			jlog(LOG_WARNING, "%s clean %u failed: interactive problems are "
+			     "unavailable", c->helper, pb->n);
+			s_peers_ok = false;
+		}
 	}
 	return 0;
 }
@@ -1497,6 +1720,14 @@ void box_shutdown(void)
 		if (b->has_job)
 			s_release(b);
 	}
+	for (unsigned i = 0; s_peers && i < s_nboxes; i++)
+		if (s_peers[i].pidfd >= 0) {
+			syscall(SYS_pidfd_send_signal, s_peers[i].pidfd, SIGKILL, NULL, 0);
+			waitpid(s_peers[i].pid, NULL, 0);
+			close(s_peers[i].pidfd), close(s_peers[i].resfd);
+		}
+	free(s_peers);
+	s_peers = NULL;
 	free(s_boxes);
 	s_boxes = NULL;
 	s_nboxes = 0;

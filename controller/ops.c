@@ -713,9 +713,8 @@ static void s_problem_import(const ctx_t *c)
 	if (problem_load(path, id, &p, err, sizeof err))
 		return s_bad(c, "path", err);
 	const lang_t *vl = p.custom_validation ? conf_lang(G_conf, p.validator_lang) : NULL;
-	if (p.interactive || (p.custom_validation && (!vl || !vl->available))) {
-		reply_error(c->r, "unavailable", "path", NULL, NULL, p.interactive ?
-			    "%s: interactive problems are not supported yet" :
+	if (p.custom_validation && (!vl || !vl->available)) {
+		reply_error(c->r, "unavailable", "path", NULL, NULL,
 			    "%s: the output validator's language %s is not available here",
 			    path, p.validator_lang);
 		problem_free(&p);
