@@ -63,6 +63,7 @@ typedef struct box {
 	unsigned test_idx, ntests;
 	bool all;
 	double *scores;			/* submit: each test's score */
+	signed char *vrank;		/* submit: each test's verdict (s_ranks) */
 	unsigned char *passed;		/* submit: each test accepted */
 	compare_opts cmp;
 	char verdict[24], first_fail[260], fail_status[32];
@@ -262,15 +263,20 @@ static bool s_is_artifact(const lang_t *l, const char *name)
 	return false;
 }
 
-/* Copy regular files between directories: from the box (hostile: no
- * symlinks, no devices, size-capped) to the cache, or back. */
-static int s_copy_dir(int from, int to, const lang_t *filter)
+/* Copy regular files and directories between directories: from the box
+ * (hostile: no symlinks, no devices, size- and count-capped) to the cache,
+ * or back. filter: the language's artifacts, matched against the names at
+ * the top; a matching directory is copied whole (a Java package, a
+ * Python package). */
+#define ARTIFACT_FILES 4096
+#define ARTIFACT_DEPTH 8
+static int s_copy_tree(int from, int to, const lang_t *filter, int depth,
+		       uint64_t *total, unsigned *files)
 {
 	DIR *d = fdopendir(dup(from));
 	if (!d)
 		return -1;
 	struct dirent *e;
-	uint64_t total = 0;
 	int r = 0;
 	while (!r && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || (filter && !s_is_artifact(filter, e->d_name)))
@@ -278,15 +284,25 @@ static int s_copy_dir(int from, int to, const lang_t *filter)
 		int fd = openat(from, e->d_name, O_RDONLY | O_NOFOLLOW |
 				O_NONBLOCK | O_CLOEXEC);
 		struct stat st;
-		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd < 0 || fstat(fd, &st) || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
-		if ((total += (uint64_t)st.st_size) > ARTIFACTS_MAX) {
+		if ((*total += (uint64_t)st.st_size) > ARTIFACTS_MAX ||
+		    ++*files > ARTIFACT_FILES || (S_ISDIR(st.st_mode) && depth >= ARTIFACT_DEPTH)) {
 			close(fd);
 			r = -2;
 			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int sub = mkdirat(to, e->d_name, 0777) || fchmodat(to, e->d_name, 0777, 0) ? -1 :
+				  openat(to, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			r = sub < 0 ? -1 : s_copy_tree(fd, sub, NULL, depth + 1, total, files);
+			if (sub >= 0)
+				close(sub);
+			close(fd);
+			continue;
 		}
 		char *buf = malloc((size_t)st.st_size + 1);
 		ssize_t got = buf ? pread(fd, buf, (size_t)st.st_size, 0) : -1;
@@ -300,6 +316,13 @@ static int s_copy_dir(int from, int to, const lang_t *filter)
 	return r;
 }
 
+static int s_copy_dir(int from, int to, const lang_t *filter)
+{
+	uint64_t total = 0;
+	unsigned files = 0;
+	return s_copy_tree(from, to, filter, 0, &total, &files);
+}
+
 static int s_cache_dir(uint64_t entry, bool create)
 {
 	char p[700];
@@ -309,18 +332,32 @@ static int s_cache_dir(uint64_t entry, bool create)
 	return open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* Empty directory d (ours: the cache), subdirectories included; closes d. */
+static void s_empty(int d, int depth)
+{
+	DIR *dd = fdopendir(d);
+	struct dirent *e;
+	if (!dd)
+		return (void)close(d);
+	while ((e = readdir(dd))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(d, e->d_name, 0) == 0 || errno != EISDIR || depth > ARTIFACT_DEPTH)
+			continue;
+		int sub = openat(d, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0)
+			s_empty(sub, depth + 1);
+		unlinkat(d, e->d_name, AT_REMOVEDIR);
+	}
+	closedir(dd);
+}
+
 static void s_cache_drop(uint64_t entry)
 {
 	int d = s_cache_dir(entry, false);
 	if (d < 0)
 		return;
-	DIR *dd = fdopendir(d);
-	struct dirent *e;
-	while (dd && (e = readdir(dd)))
-		if (e->d_name[0] != '.')
-			unlinkat(d, e->d_name, 0);
-	if (dd)
-		closedir(dd);
+	s_empty(d, 0);
 	char p[700];
 	snprintf(p, sizeof p, "%s/cache/%" PRIu64, C->state_dir, entry);
 	rmdir(p);
@@ -686,6 +723,8 @@ static void s_release(box_t *b)
 {
 	free(b->scores);
 	free(b->passed);
+	free(b->vrank);
+	b->vrank = NULL;
 	b->scores = NULL;
 	b->passed = NULL;
 	free(b->run.out), free(b->run.err), free(b->cout);
@@ -696,7 +735,7 @@ static void s_release(box_t *b)
 }
 
 /* The job is over in this box: store what happened, then clean. */
-static double s_group_score(box_t *b, uint64_t g);
+static double s_grade_job(box_t *b);
 
 /* Requirement coverage (our extension, problem.h): an id is covered when
  * every test that carries it ran and was accepted. */
@@ -737,7 +776,7 @@ static void s_requirements(box_t *b)
 		if (!covered[k])
 			mp_w_str(&w, ids[k]);
 	if (mp_w_ok(&w))
-		store_set_requirements(b->js.id, w.buf, w.len);
+		store_set_blob(b->js.id, "requirements", w.buf, w.len);
 	mp_w_free(&w);
 }
 
@@ -762,7 +801,7 @@ static void s_finish(box_t *b, int state, const char *status,
 	bool scoring = false;
 	if (state == S_JUDGED && b->desc && mp_as_bool(mp_get(b->desc, "scoring"), &scoring) &&
 	    scoring && strcmp(status, "compile_error") && strcmp(b->verdict, "judge_error"))
-		store_set_score(id, s_group_score(b, 0));
+		store_set_score(id, s_grade_job(b));
 	if (state == S_JUDGED && b->desc && strcmp(status, "compile_error"))
 		s_requirements(b);
 	if (state == S_JUDGED && b->tests)
@@ -835,7 +874,8 @@ static void s_compiled(box_t *b, int code, char *rec)
 	if (r == -2) {
 		b->comp.ran = true;
 		return s_finish(b, S_JUDGED, "compile_error",
-				"the compiler left more than 128 MiB for the run");
+				"the compiler left more than 128 MiB, 4096 files or 8 "
+				"levels of directories for the run");
 	}
 	b->next = s_to_run;
 	if (r || s_clean(b, P_CLEAN_MID))
@@ -933,53 +973,225 @@ static const char *s_verdict(box_t *b, const step_t *s, char *msg, size_t size)
 	return r.accepted ? "accepted" : "wrong_answer";
 }
 
-/* A field of test i's group in the problem: [path, parent, aggregation,
- * accept_score, reject_score, sample]. */
+/* ---- grading (the legacy default grader; PROTOCOL.md 14.4) ----
+ *
+ * A group's sub-results are its tests and its subgroups, mixed, in judging
+ * order (a group's tests are contiguous: its subtree). Samples never count.
+ * A test that did not run counts as rejected (reject_score) and has no
+ * verdict. With on_reject: break, the sub-results after the first
+ * rejected one do not count. The verdict: worst_error (the first of the
+ * ranks below present), first_error, or always_accept; with
+ * accept_if_any_accepted, accepted if any sub-result is. The score: sum,
+ * avg, min or max of the sub-results' scores, cut to the group's range. */
+
+/* worst_error's order (legacy spec: JE, IF, RTE, MLE, TLE, OLE, WA); a
+ * security violation ranks with RTE, a presentation error after WA. */
+static const char *const s_ranks[] = {
+	"accepted", "judge_error", "security_violation", "runtime_error",
+	"memory_limit", "time_limit", "output_limit", "wrong_answer",
+	"presentation_error",
+};
+#define RANK_NOT_RUN 99
+
+static int s_rank(const char *v)
+{
+	for (int i = 0; i < (int)(sizeof s_ranks / sizeof *s_ranks); i++)
+		if (!strcmp(v, s_ranks[i]))
+			return i;
+	return 1;
+}
+
+/* Group g's entry: [path, parent, aggregation, accept_score, reject_score,
+ * sample, range_min, range_max, on_reject_break, verdict_mode,
+ * accept_if_any_accepted, first_test, ntests] (the first eight in problems
+ * imported by judgebox 0.2.0). */
+static const msgpack_object *s_gent(box_t *b, uint64_t g, uint32_t *n)
+{
+	const msgpack_object *gs = mp_get(b->desc, "groups");
+	*n = g < gs->via.array.size ? gs->via.array.ptr[g].via.array.size : 0;
+	return *n >= 8 ? gs->via.array.ptr[g].via.array.ptr : NULL;
+}
+
+static uint64_t s_tgroup(box_t *b, unsigned i)
+{
+	uint64_t gi = 0;
+	mp_as_uint(&b->tests->via.array.ptr[i].via.array.ptr[1], &gi);
+	return gi;
+}
+
+/* A field of test i's group: 3 accept_score, 4 reject_score. */
 static double s_group_field(box_t *b, unsigned i, int k)
 {
-	const msgpack_object *g = mp_get(b->desc, "groups");
-	uint64_t gi = 0;
+	uint32_t n;
+	const msgpack_object *e = s_gent(b, s_tgroup(b, i), &n);
 	double v = 0;
-	mp_as_uint(&b->tests->via.array.ptr[i].via.array.ptr[1], &gi);
-	if (g && gi < g->via.array.size)
-		mp_as_float(&g->via.array.ptr[gi].via.array.ptr[k], &v);
+	if (e)
+		mp_as_float(&e[k], &v);
 	return v;
 }
 
-/* A group's score (legacy grading, simplified): its tests' scores (a test
- * that did not run scores reject_score) and its subgroups' scores, summed
- * or, with aggregation min, the least. Samples never count. */
-static double s_group_score(box_t *b, uint64_t g)
+/* The parent of group g, -1 for data/. */
+static int64_t s_parent(box_t *b, uint64_t g)
 {
-	const msgpack_object *gs = mp_get(b->desc, "groups");
-	const msgpack_object *e = gs->via.array.ptr[g].via.array.ptr;
-	bool min = mp_str_eq(&e[2], "min"), any = false;
+	uint32_t n;
+	const msgpack_object *e = s_gent(b, g, &n);
+	return !e || e[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER ? -1 : (int64_t)e[1].via.u64;
+}
+
+/* Group g's tests: [*first, *end). */
+static void s_range(box_t *b, uint64_t g, unsigned *first, unsigned *end)
+{
+	uint32_t n;
+	const msgpack_object *e = s_gent(b, g, &n);
+	uint64_t f, c;
+	if (e && n >= 13 && mp_as_uint(&e[11], &f) && mp_as_uint(&e[12], &c) &&
+	    f + c <= b->ntests) {
+		*first = (unsigned)f, *end = (unsigned)(f + c);
+		return;
+	}
+	*first = b->ntests, *end = 0;		/* older problems: find it */
+	for (unsigned i = 0; i < b->ntests; i++)
+		for (int64_t h = (int64_t)s_tgroup(b, i); h >= 0; h = s_parent(b, (uint64_t)h))
+			if ((uint64_t)h == g) {
+				*first = i < *first ? i : *first, *end = i + 1;
+				break;
+			}
+	if (*end == 0)
+		*first = 0;
+}
+
+static bool s_gbool(const msgpack_object *e, uint32_t n, uint32_t k)
+{
+	bool v = false;
+	return e && n > k && mp_as_bool(&e[k], &v) && v;
+}
+
+/* Grade group g: its verdict rank (RANK_NOT_RUN if nothing in it ran)
+ * into rank[g], its score into score[g]. */
+static void s_grade(box_t *b, uint64_t g, int *rank, double *score)
+{
+	uint32_t n;
+	const msgpack_object *e = s_gent(b, g, &n);
+	unsigned first, end;
+	s_range(b, g, &first, &end);
+	bool brk = s_gbool(e, n, 8), any_ac = false;
+	const char *mode = "worst_error";
+	char mbuf[16];
+	if (e && n > 9 && mp_str_copy(&e[9], mbuf, sizeof mbuf))
+		mode = mbuf;
+	int first_err = 0, worst = RANK_NOT_RUN, count = 0, judged = 0;
 	double acc = 0;
-	for (unsigned i = 0; i < b->ntests; i++) {
-		uint64_t gi;
-		if (!mp_as_uint(&b->tests->via.array.ptr[i].via.array.ptr[1], &gi) || gi != g)
+	for (unsigned i = first; i < end; i++) {
+		uint64_t gi = s_tgroup(b, i);
+		int r;
+		double sc;
+		if (gi == g) {
+			r = b->vrank[i];
+			sc = isnan(b->scores[i]) ? s_group_field(b, i, 4) : b->scores[i];
+		} else {
+			uint64_t h = gi;	/* the child of g that holds test i */
+			while (s_parent(b, h) >= 0 && (uint64_t)s_parent(b, h) != g)
+				h = (uint64_t)s_parent(b, h);
+			unsigned hf, he;
+			s_range(b, h, &hf, &he);
+			i = he > i ? he - 1 : i;
+			uint32_t hn;
+			const msgpack_object *hent = s_gent(b, h, &hn);
+			if (s_gbool(hent, hn, 5))
+				continue;		/* samples */
+			s_grade(b, h, rank, score);
+			r = rank[h], sc = score[h];
+		}
+		acc = !count ? sc : e && mp_str_eq(&e[2], "min") ? fmin(acc, sc) :
+		      e && mp_str_eq(&e[2], "max") ? fmax(acc, sc) : acc + sc;
+		count++;
+		if (r == RANK_NOT_RUN)
 			continue;
-		double v = isnan(b->scores[i]) ? s_group_field(b, i, 4) : b->scores[i];
-		acc = !any ? v : min ? fmin(acc, v) : acc + v;
-		any = true;
+		judged++;
+		any_ac |= r == 0;
+		if (r && !first_err)
+			first_err = r;
+		if (r && r < worst)
+			worst = r;
+		if (r && brk)
+			break;
 	}
-	for (uint64_t h = g + 1; h < gs->via.array.size; h++) {
-		const msgpack_object *c = gs->via.array.ptr[h].via.array.ptr;
-		if (c[1].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ||
-		    c[1].via.u64 != g || (c[5].type == MSGPACK_OBJECT_BOOLEAN && c[5].via.boolean))
-			continue;
-		double v = s_group_score(b, h);
-		acc = !any ? v : min ? fmin(acc, v) : acc + v;
-		any = true;
-	}
-	if (!any)
-		return 0;
-	double lo = -1e300, hi = 1e300;	/* testdata.yaml range */
-	if (gs->via.array.ptr[g].via.array.size >= 8) {
+	if (e && mp_str_eq(&e[2], "avg") && count)
+		acc /= count;
+	double lo = -1e300, hi = 1e300;		/* testdata.yaml range */
+	if (e) {
 		mp_as_float(&e[6], &lo);
 		mp_as_float(&e[7], &hi);
 	}
-	return acc < lo ? lo : acc > hi ? hi : acc;
+	score[g] = !count ? 0 : acc < lo ? lo : acc > hi ? hi : acc;
+	rank[g] = !judged ? RANK_NOT_RUN :
+		  (s_gbool(e, n, 10) && any_ac) || !strcmp(mode, "always_accept") ? 0 :
+		  !strcmp(mode, "first_error") ? first_err :
+		  worst == RANK_NOT_RUN ? 0 : worst;
+}
+
+/* Grade the job: its score, and each group's {name, score, verdict} for
+ * the result (PROTOCOL.md 14.4). Returns data/'s score. */
+static double s_grade_job(box_t *b)
+{
+	const msgpack_object *gs = mp_get(b->desc, "groups");
+	uint32_t ng = gs ? gs->via.array.size : 0;
+	int *rank = calloc(ng + 1, sizeof *rank);
+	double *score = calloc(ng + 1, sizeof *score), root = 0;
+	if (!rank || !score || !ng)
+		return free(rank), free(score), 0;
+	for (uint32_t g = 0; g < ng; g++)
+		rank[g] = -1;
+	s_grade(b, 0, rank, score);
+	root = score[0];
+	mp_w w;
+	mp_w_init(&w);
+	size_t m = mp_w_array_begin(&w);
+	uint32_t k = 0;
+	for (uint32_t g = 1; g < ng; g++) {
+		uint32_t n;
+		const msgpack_object *e = s_gent(b, g, &n);
+		if (!e || rank[g] < 0)
+			continue;
+		mp_w_map(&w, 3);
+		mp_w_str(&w, "name");
+		mp_w_object(&w, &e[0]);
+		mp_w_str(&w, "score");
+		mp_w_float(&w, score[g]);
+		mp_w_kstr(&w, "verdict", rank[g] == RANK_NOT_RUN ? "not_run" : s_ranks[rank[g]]);
+		k++;
+	}
+	mp_w_array_end(&w, m, k);
+	if (mp_w_ok(&w))
+		store_set_blob(b->js.id, "groups", w.buf, w.len);
+	mp_w_free(&w);
+	free(rank);
+	free(score);
+	return root;
+}
+
+/* After test i was rejected in a scoring problem: where judging goes on.
+ * Its group stops (on_reject: break), and so does each enclosing group
+ * that breaks too; samples never stop anything. */
+static unsigned s_after_reject(box_t *b, unsigned i)
+{
+	uint64_t g = s_tgroup(b, i);
+	int64_t stop = -1;
+	uint32_t n;
+	const msgpack_object *e = s_gent(b, g, &n);
+	if (s_gbool(e, n, 5))
+		return i + 1;
+	for (int64_t h = (int64_t)g; h >= 0; h = s_parent(b, (uint64_t)h)) {
+		e = s_gent(b, (uint64_t)h, &n);
+		if (!s_gbool(e, n, 8))
+			break;
+		stop = h;
+	}
+	if (stop < 0)
+		return i + 1;
+	unsigned f, end;
+	s_range(b, (uint64_t)stop, &f, &end);
+	return end > i ? end : i + 1;
 }
 
 /* One test was judged: store and publish its result (score: the test's
@@ -999,6 +1211,7 @@ static void s_judged(box_t *b, const char *v, const char *msg, double score)
 		b->scores[b->test_idx] = !isnan(score) ? score :
 			s_group_field(b, b->test_idx, accepted ? 3 : 4);
 		b->passed[b->test_idx] = accepted;
+		b->vrank[b->test_idx] = (signed char)s_rank(v);
 	}
 	if (!accepted && !*b->verdict) {
 		snprintf(b->verdict, sizeof b->verdict, "%s", v);
@@ -1007,7 +1220,12 @@ static void s_judged(box_t *b, const char *v, const char *msg, double score)
 			 strcmp(v, "judge_error") ? b->run.status : "judge_error");
 	}
 	b->next = s_to_run;
-	if (++b->test_idx < b->ntests && (accepted || b->all)) {
+	bool scoring = false;
+	if (b->desc)
+		mp_as_bool(mp_get(b->desc, "scoring"), &scoring);
+	b->test_idx = !accepted && scoring && !b->all ?
+		s_after_reject(b, b->test_idx) : b->test_idx + 1;
+	if (b->test_idx < b->ntests && (accepted || b->all || scoring)) {
 		if (s_clean(b, P_CLEAN_MID))
 			s_helper_failed(b, "clean", NULL);
 		return;
@@ -1024,13 +1242,16 @@ static void s_tested(box_t *b)
 }
 
 /* A program that ignores SIGXFSZ (CPython does) fails its write at
- * fsize_kb and exits on its own: if stdout or stderr reached the limit,
- * the run's status is file_limit all the same. */
+ * fsize_kb and exits on its own, or (Java's PrintStream swallows the
+ * error) goes on until a time limit: if stdout or stderr reached the
+ * limit, the run's status is file_limit all the same, the first limit it
+ * hit. */
 static void s_file_limit(box_t *b, step_t *s)
 {
 	struct stat st;
 	uint64_t lim = b->js.lim[L_FSIZE] * 1024;
-	if (strcmp(s->status, "exit") && strcmp(s->status, "signal"))
+	if (strcmp(s->status, "exit") && strcmp(s->status, "signal") &&
+	    strcmp(s->status, "cpu_limit") && strcmp(s->status, "wall_limit"))
 		return;
 	if ((stat(s_path(b, "stdout"), &st) == 0 && (uint64_t)st.st_size >= lim) ||
 	    (stat(s_path(b, "stderr"), &st) == 0 && (uint64_t)st.st_size >= lim))
@@ -1508,10 +1729,11 @@ static int s_test_setup(box_t *b, char *why, size_t size)
 		b->all = mp_str_eq(mp_get(b->spec.root, "mode"), "all");
 		b->scores = calloc(b->ntests + 1, sizeof *b->scores);
 		b->passed = calloc(b->ntests + 1, 1);
-		if (!b->tests || !b->ntests || !b->scores || !b->passed)
+		b->vrank = calloc(b->ntests + 1, 1);
+		if (!b->tests || !b->ntests || !b->scores || !b->passed || !b->vrank)
 			return snprintf(why, size, "the problem has no tests"), -1;
 		for (unsigned i = 0; i < b->ntests; i++)
-			b->scores[i] = NAN;
+			b->scores[i] = NAN, b->vrank[i] = RANK_NOT_RUN;
 		const msgpack_object *v = mp_get(b->desc, "validator");
 		if (!v || v->type != MSGPACK_OBJECT_MAP)
 			return 0;

@@ -164,7 +164,8 @@ char *store_problem_get(const char *id, size_t *len);
 int store_problem_ids(const char *after, char (*ids)[65], int max);
 int store_set_score(uint64_t job, double score);
 int store_set_problem(uint64_t job, const char *problem);
-int store_set_requirements(uint64_t job, const void *blob, size_t len);
+/* A job's msgpack blob column: "requirements" or "groups". */
+int store_set_blob(uint64_t job, const char *col, const void *blob, size_t len);
 
 /* box.c: the pool. */
 int box_init(const conf_t *c);

@@ -686,7 +686,7 @@ static int s_problem_desc(mp_w *w, const problem *p, const lang_t *vl, char *err
 	mp_w_array(w, (uint32_t)p->ngroups);
 	for (int i = 0; i < p->ngroups; i++) {
 		const prob_group *g = &p->groups[i];
-		mp_w_array(w, 8);
+		mp_w_array(w, 13);
 		mp_w_str(w, g->path);
 		mp_w_int(w, g->parent);
 		mp_w_str(w, g->aggregation);
@@ -695,6 +695,11 @@ static int s_problem_desc(mp_w *w, const problem *p, const lang_t *vl, char *err
 		mp_w_bool(w, !strcmp(g->path, "sample") || !strncmp(g->path, "sample/", 7));
 		mp_w_float(w, isfinite(g->range_min) ? g->range_min : -1e300);
 		mp_w_float(w, isfinite(g->range_max) ? g->range_max : 1e300);
+		mp_w_bool(w, g->on_reject_break);
+		mp_w_str(w, *g->verdict_mode ? g->verdict_mode : "worst_error");
+		mp_w_bool(w, g->accept_if_any_accepted);
+		mp_w_uint(w, (uint64_t)g->first_test);
+		mp_w_uint(w, (uint64_t)g->ntests);
 	}
 	return 0;
 }

@@ -48,7 +48,7 @@ static const char s_schema[] =
 	" c_status TEXT, c_exit INTEGER, c_signal INTEGER, c_cpu_us INTEGER,"
 	" c_wall_us INTEGER, c_memory_kb INTEGER, c_output BLOB,"
 	" c_output_bytes INTEGER, verdict TEXT, first_failure TEXT, ntests INTEGER,"
-	" score REAL, requirements BLOB, problem TEXT,"
+	" score REAL, requirements BLOB, problem TEXT, groups BLOB,"
 	" hidden INTEGER NOT NULL DEFAULT 0, UNIQUE(user, idem));"
 	"CREATE INDEX IF NOT EXISTS jobs_active ON jobs(state) WHERE state < 3;"
 	"CREATE INDEX IF NOT EXISTS jobs_user ON jobs(user, id);"
@@ -121,6 +121,7 @@ static int s_migrate(char **err)
 	static const char *const cols[] = {
 		"verdict TEXT", "first_failure TEXT", "ntests INTEGER", "score REAL",
 		"hidden INTEGER NOT NULL DEFAULT 0", "requirements BLOB", "problem TEXT",
+		"groups BLOB",
 	};
 	char q[128];
 	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
@@ -434,13 +435,13 @@ static const char s_job_q[] = "SELECT"
 	" exit_code, signal, cpu_us, wall_us, memory_kb, stdout_bytes,"
 	" stderr_bytes, v_syscall, v_args, c_status, c_exit, c_signal,"
 	" c_cpu_us, c_wall_us, c_memory_kb, c_output_bytes, at, verdict,"
-	" first_failure, ntests, score, requirements, problem FROM jobs WHERE id = ?1";
+	" first_failure, ntests, score, requirements, problem, groups FROM jobs WHERE id = ?1";
 enum { C_ID, C_KIND, C_USER, C_BY, C_LANG, C_LABEL, C_IDEM, C_STATE,
        C_ATTEMPT, C_SEQ, C_CREATED, C_STARTED, C_FINISHED, C_LIMITS,
        C_STATUS, C_MESSAGE, C_RAN, C_EXIT, C_SIGNAL, C_CPU, C_WALL, C_MEM,
        C_OUTB, C_ERRB, C_VSYS, C_VARGS, C_CSTATUS, C_CEXIT, C_CSIGNAL,
        C_CCPU, C_CWALL, C_CMEM, C_COUTB, C_AT, C_VERDICT, C_FIRSTFAIL,
-       C_NTESTS, C_SCORE, C_REQS, C_PROBLEM };
+       C_NTESTS, C_SCORE, C_REQS, C_PROBLEM, C_GROUPS };
 
 static int64_t s_i(sqlite3_stmt *st, int c)
 {
@@ -584,6 +585,12 @@ static void s_result(mp_w *w, sqlite3_stmt *st, sqlite3_stmt *out)
 	s_kcol(w, &n, "total", st, C_NTESTS);
 	if (sqlite3_column_type(st, C_SCORE) != SQLITE_NULL)
 		mp_w_str(w, "score"), mp_w_float(w, sqlite3_column_double(st, C_SCORE)), n++;
+	if (sqlite3_column_type(st, C_GROUPS) == SQLITE_BLOB) {
+		mp_w_str(w, "groups");
+		mp_w_raw(w, sqlite3_column_blob(st, C_GROUPS),
+			 (size_t)sqlite3_column_bytes(st, C_GROUPS));
+		n++;
+	}
 	if (sqlite3_column_type(st, C_REQS) == SQLITE_BLOB) {
 		mp_w_str(w, "requirements");
 		mp_w_raw(w, sqlite3_column_blob(st, C_REQS),
@@ -999,10 +1006,11 @@ int store_problem_ids(const char *after, char (*ids)[65], int max)
 	return n;
 }
 
-int store_set_requirements(uint64_t job, const void *blob, size_t len)
+int store_set_blob(uint64_t job, const char *col, const void *blob, size_t len)
 {
-	static const char q[] = "UPDATE jobs SET requirements = ? WHERE id = ?";
-	sqlite3_stmt *st = s_stmt(q);
+	static const char qr[] = "UPDATE jobs SET requirements = ? WHERE id = ?";
+	static const char qg[] = "UPDATE jobs SET groups = ? WHERE id = ?";
+	sqlite3_stmt *st = s_stmt(strcmp(col, "groups") ? qr : qg);
 	if (!st)
 		return -1;
 	sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);

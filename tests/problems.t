@@ -5,7 +5,7 @@
 # input and output judged without the daemon holding either in memory.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 23
+plan 24
 P=$JB/packages
 mkdir -p "$P"
 
@@ -29,6 +29,11 @@ pkg big 'limits:\n  output: 128\n'
 echo 20 > "$P/big/.timelimit"
 yes 1234567 | head -c 104857600 > "$P/big/data/secret/huge.in"
 cp "$P/big/data/secret/huge.in" "$P/big/data/secret/huge.ans"
+# An output validator in Python 2: judgebox has no such language.
+pkg py2 'validation: custom\n'
+tst py2 secret 1 '1\n' '1\n'
+mkdir -p "$P/py2/output_validators/v"
+printf '#!/usr/bin/env python2\nprint "x"\n' > "$P/py2/output_validators/v/v.py"
 chmod -R a+rX "$P"
 
 jd_must_start
@@ -37,8 +42,10 @@ py() { /usr/bin/python3 "$TOP/tests/lib/problem_client.py" "$@"; }
 is "$(py import sum "$P/sum")" "ok sum 4" "problem_import: an admin imports a package (4 tests)"
 is "$(as_other /usr/bin/python3 "$TOP/tests/lib/problem_client.py" import x "$P/sum")" "error unauthorized" \
 	"problem_import by a non-admin: unauthorized"
-is "$(py import inter "$TOP/tests/problems/interactive")" "error unavailable" \
-	"an interactive package: unavailable (not supported yet)"
+is "$(py import inter "$TOP/tests/problems/interactive")" "ok inter 3" \
+	"an interactive package imports (its validator is built at judging)"
+is "$(py import py2 "$P/py2")" "error unavailable" \
+	"an output validator in Python 2 (no such language here): unavailable"
 is "$(py import bad "$TOP/tests/problems/broken/missing-ans")" "error bad_request" "a broken package: bad_request"
 is "$(py get sum)" "ok sum pass-fail tests=4 samples=sample/1:1 2|3" "problem_get: type, counts, the sample only"
 is "$(py get nosuch)" "error not_found" "problem_get of an unknown problem: not_found"
@@ -78,7 +85,7 @@ is "$(py submit lscore python3 'print(int(input()) ** 2)\n' all score)" "judged 
 is "$(py submit lscore python3 'print(int(input()) ** 2 + 1)\n' all score)" \
 	"judged wrong_answer sample/1 7/7 score=0" "all rejected: g2's -2 is clamped to 0"
 for i in $(seq 101); do py import "p$(printf %03d $i)" "$P/sum" >/dev/null; done
-is "$(py listall)" "105 problems, pages of 100: 2" "problem_list pages with next (105 problems)"
+is "$(py listall)" "106 problems, pages of 100: 2" "problem_list pages with next (106 problems)"
 
 # A link planted in a package after its import cannot lead the daemon out
 # of it: that test is a judge error, never a read of the file it points to.
