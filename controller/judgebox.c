@@ -63,14 +63,14 @@ static const char *const s_limit_names[] = {
 enum {
 	OPT_EVENTS = 1000, OPT_JSON, OPT_TIMEOUT, OPT_VERSION, OPT_STDIN_TEXT,
 	OPT_LABEL, OPT_IDEM, OPT_SOURCE, OPT_USER, OPT_STATE, OPT_LIMIT,
-	OPT_ALL, OPT_CURSOR, OPT_TESTS, OPT_CASE, OPT_COMPARE, OPT_NO_KEEP,
+	OPT_ALL, OPT_CURSOR, OPT_TESTS, OPT_CASE, OPT_COMPARE, OPT_NO_KEEP, OPT_ID,
 	OPT_LIMITS = 1100, OPT_CMP_BOOL = 1200, OPT_CMP_FLOAT = 1300,
 };
 enum {
 	F_LANG = 1 << 0, F_STDIN = 1 << 1, F_LIMITS = 1 << 2, F_LABEL = 1 << 3,
 	F_IDEM = 1 << 4, F_ARGS = 1 << 5, F_SOURCE = 1 << 6, F_USER = 1 << 7,
 	F_STATE = 1 << 8, F_LIMIT = 1 << 9, F_ALL = 1 << 10, F_CURSOR = 1 << 11,
-	F_TESTS = 1 << 12, F_COMPARE = 1 << 13, F_KEEP = 1 << 14,
+	F_TESTS = 1 << 12, F_COMPARE = 1 << 13, F_KEEP = 1 << 14, F_ID = 1 << 15,
 };
 #define F_RUN  (F_LANG | F_STDIN | F_LIMITS | F_LABEL | F_IDEM | F_ARGS)
 #define F_HIST (F_LANG | F_LABEL | F_USER | F_STATE | F_LIMIT | F_ALL | F_CURSOR)
@@ -105,6 +105,7 @@ typedef struct {
 	bool json, quiet, source, all, help, version;
 	long timeout_ms;			/* -1: the default */
 	const char *lang, *stdin_file, *stdin_text, *label, *idem, *user, *cursor;
+	const char *id;				/* problem verify --id */
 	const char *states[MAX_STATES];
 	int nstates;
 	uint64_t limit;				/* history page size; 0: the daemon's */
@@ -169,6 +170,7 @@ typedef struct {
 typedef struct {
 	char id[64];
 	char source[256];
+	bool available;				/* its toolchain is on the host */
 } s_lang;
 
 /* ---- small utilities ---- */
@@ -985,12 +987,29 @@ static void s_test_why(const msgpack_object *t, char *buf, size_t size)
 		snprintf(buf, size, "%s", status);
 }
 
-/* "  score 65" of a scoring problem's submission (PROTOCOL.md 14.4). */
+/* "  score 65" of a scoring problem's submission (PROTOCOL.md 14.4), and
+ * its groups' scores and verdicts on the lines after the verdict line. */
 static void s_print_score(const msgpack_object *r)
 {
 	double score;
 	if (mp_as_float(mp_get(r, "score"), &score) && isfinite(score))
 		printf("  score %g", score);
+}
+
+static void s_print_groups(const msgpack_object *r)
+{
+	const msgpack_object *g = s_array(r, "groups");
+	double score;
+	if (!mp_as_float(mp_get(r, "score"), &score) || !isfinite(score))
+		return;
+	for (uint32_t i = 0; g && i < g->via.array.size; i++) {
+		const msgpack_object *e = &g->via.array.ptr[i];
+		char name[200], verdict[32];
+		double sc = 0;
+		mp_as_float(mp_get(e, "score"), &sc);
+		printf("  group %-24s %8g  %s\n", s_str(e, "name", name, sizeof name, "?"), sc,
+		       s_str(e, "verdict", verdict, sizeof verdict, "?"));
+	}
 }
 
 /* The verdict line: "accepted (5/5 tests)", or
@@ -1014,6 +1033,7 @@ static int s_verdict_line(const s_ctx *x, const msgpack_object *r)
 		printf("accepted (%" PRIu32 "/%d tests)", accepted, x->ttotal);
 		s_print_score(r);
 		putchar('\n');
+		s_print_groups(r);
 		return RC_OK;
 	}
 	if (!*first && fail)
@@ -1025,10 +1045,13 @@ static int s_verdict_line(const s_ctx *x, const msgpack_object *r)
 		*why = '\0';
 	if (fail && !*why)
 		s_test_why(fail, why, sizeof why);
-	if (fail && *why)
+	if (!fail && !s_str(r, "message", why, sizeof why, NULL))
+		*why = '\0';		/* a job-wide judge_error: its message */
+	if (*why)
 		printf(": %s", why);
 	s_print_score(r);
 	putchar('\n');
+	s_print_groups(r);
 	return RC_STATUS;
 }
 
@@ -1210,8 +1233,7 @@ static int s_wait_job(s_ctx *x, uint64_t id, s_in *in, const msgpack_object **jo
 {
 	for (;;) {
 		char state[32];
-		s_str(*job, "state", state, sizeof state, "?");
-		if (s_terminal(state))
+		if (s_terminal(s_str(*job, "state", state, sizeof state, "?")))
 			return RC_OK;
 		s_in_free(in);
 		s_req r;
@@ -1273,29 +1295,40 @@ static void s_list_langs(const msgpack_object *langs, const char *file, size_t s
 	fputc('\n', stderr);
 }
 
-/* Copy a language's id and source name. */
+/* Copy a language's id, source name and availability. */
 static void s_lang_set(s_lang *lang, const msgpack_object *l)
 {
 	s_str(l, "id", lang->id, sizeof lang->id, "");
 	s_str(l, "source", lang->source, sizeof lang->source, "");
+	lang->available = s_bool(l, "available");
+}
+
+/* The languages whose extension fits file best: how many (1: *lang is
+ * the one; 0: none; more: a tie), and their score in *best. */
+static int s_lang_match(const msgpack_object *langs, const char *file, s_lang *lang,
+			size_t *best)
+{
+	int count = 0;
+	*best = 0;
+	for (uint32_t i = 0; i < langs->via.array.size; i++) {
+		const msgpack_object *l = &langs->via.array.ptr[i];
+		size_t n = s_ext_score(l, file);
+		if (n && n == *best)
+			count++;
+		if (n > *best) {
+			*best = n;
+			count = 1;
+			s_lang_set(lang, l);
+		}
+	}
+	return count;
 }
 
 /* The language whose extension fits file best; a tie is an error. */
 static int s_lang_by_ext(const msgpack_object *langs, const char *file, s_lang *lang)
 {
-	size_t best = 0;
-	int count = 0;
-	for (uint32_t i = 0; i < langs->via.array.size; i++) {
-		const msgpack_object *l = &langs->via.array.ptr[i];
-		size_t n = s_ext_score(l, file);
-		if (n && n == best)
-			count++;
-		if (n > best) {
-			best = n;
-			count = 1;
-			s_lang_set(lang, l);
-		}
-	}
+	size_t best;
+	int count = s_lang_match(langs, file, lang, &best);
 	if (count == 1)
 		return RC_OK;
 	fprintf(stderr, "judgebox: %s: %s; use -l with one of:\n", file, count ?
@@ -2105,16 +2138,17 @@ static int s_cmd_history(s_ctx *x)
 
 /* ---- problems (PROTOCOL.md 14.4) ---- */
 
-/* problem import ID DIR: DIR as an absolute path. A relative DIR must
- * exist here; an absolute one that does not is sent as it is (it names a
- * directory on the daemon's host, which may be another). */
-static int s_cmd_problem_import(s_ctx *x)
+/* Import DIR as problem id; the reply is left in in, its problem in *p.
+ * DIR goes as an absolute path. A relative DIR must exist here; an
+ * absolute one that does not is sent as it is (it names a directory on
+ * the daemon's host, which may be another). */
+static int s_problem_import(s_ctx *x, const char *id, const char *dir, s_in *in,
+			    const msgpack_object **p)
 {
-	const char *id = x->o.operands[1], *dir = x->o.operands[2];
-	char *abs = realpath(dir, NULL), name[300], warn[4096];
+	char *abs = realpath(dir, NULL);
 	struct stat st;
 	s_req r;
-	s_in in = { 0 };
+	memset(in, 0, sizeof *in);
 	if (!abs && *dir != '/') {
 		fprintf(stderr, "judgebox: %s: %s\n", dir, strerror(errno));
 		return RC_USAGE;
@@ -2130,23 +2164,39 @@ static int s_cmd_problem_import(s_ctx *x)
 	s_kstr(&r, "path", abs ? abs : dir);
 	free(abs);
 	/* The daemon reads the package before it answers: a waiting request. */
-	int rc = s_call(x, &r, s_wait_timeout(x), &in);
-	const msgpack_object *p = rc == RC_OK ? s_map(in.root, "problem") : NULL;
-	if (rc == RC_OK && !p) {
+	int rc = s_call(x, &r, s_wait_timeout(x), in);
+	if (rc == RC_OK && !(*p = s_map(in->root, "problem"))) {
 		fputs("judgebox: reply without a problem\n", stderr);
 		rc = RC_INTERNAL;
 	}
+	return rc;
+}
+
+/* The package's warnings on stderr: one per line, each "FILE: what". */
+static void s_import_warnings(const msgpack_object *p)
+{
+	char warn[4096], *save, *line;
+	if (!s_str(p, "warnings", warn, sizeof warn, NULL))
+		return;
+	for (line = strtok_r(warn, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "judgebox: warning: %s\n", line);
+}
+
+/* problem import ID DIR */
+static int s_cmd_problem_import(s_ctx *x)
+{
+	const char *id = x->o.operands[1];
+	const msgpack_object *p = NULL;
+	char name[300];
+	s_in in;
+	int rc = s_problem_import(x, id, x->o.operands[2], &in, &p);
 	if (rc == RC_OK && x->o.json)
 		s_json_fields(in.root);
 	else if (rc == RC_OK)
 		printf("imported %s: %s, %" PRIu64 " tests\n", id,
 		       s_str(p, "name", name, sizeof name, "?"), s_u64(p, "tests", 0));
-	/* warnings: one per line, each "FILE: what" */
-	if (rc == RC_OK && s_str(p, "warnings", warn, sizeof warn, NULL)) {
-		char *save, *line;
-		for (line = strtok_r(warn, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			fprintf(stderr, "judgebox: warning: %s\n", line);
-	}
+	if (rc == RC_OK)
+		s_import_warnings(p);
 	s_in_free(&in);
 	return rc;
 }
@@ -2235,6 +2285,721 @@ static int s_cmd_problem_list(s_ctx *x)
 {
 	static const s_lister l = { "problems", s_problem_build, s_problem_line };
 	return s_list_pages(x, &l);
+}
+
+/* ---- problem verify: a package's own submissions against its tests ---- */
+
+/* What a directory of submissions/ expects (judgebox(1), problem verify):
+ * one verdict, or a looser kind. Legacy and 2023-07 names, and ours. */
+enum { X_VERDICT, X_PARTIAL, X_REJECTED };
+typedef struct {
+	const char *dir, *shown;	/* shown: the verdict, for X_VERDICT */
+	int kind;
+} s_expect;
+
+static const s_expect s_expects[] = {
+	{ "accepted", "accepted", X_VERDICT },
+	{ "wrong_answer", "wrong_answer", X_VERDICT },
+	{ "time_limit_exceeded", "time_limit", X_VERDICT },
+	{ "run_time_error", "runtime_error", X_VERDICT },
+	{ "memory_limit_exceeded", "memory_limit", X_VERDICT },
+	{ "output_limit_exceeded", "output_limit", X_VERDICT },
+	{ "compile_error", "compile_error", X_VERDICT },
+	{ "presentation_error", "presentation_error", X_VERDICT },
+	{ "security_violation", "security_violation", X_VERDICT },
+	{ "judge_error", "judge_error", X_VERDICT },
+	{ "partially_accepted", "partial score", X_PARTIAL },
+	{ "rejected", "not accepted", X_REJECTED },
+	{ "brute_force", "not accepted", X_REJECTED },
+};
+#define N_EXPECTS (sizeof s_expects / sizeof s_expects[0])
+#define X_ACCEPTED (&s_expects[0])
+#define X_TLE	   (&s_expects[2])
+
+/* One submission: a file, or a directory of files, under submissions/. */
+typedef struct {
+	char name[300];			/* EXPECTED/NAME, as shown */
+	const s_expect *x;
+	char **files;			/* its files: one, or its directory's */
+	int nfiles;
+	s_lang lang;
+	char skip[300];			/* why it was not judged; "" if it was */
+	uint64_t id, limit_ms;		/* its job, and the time limit it was sent */
+	s_in in;			/* the ended job's reply */
+	const msgpack_object *job;
+	char verdict[32];		/* at the time limit */
+	char got[300], first[TEST_SHOW_MAX + 1], warn[300];
+	uint64_t max_cpu;
+	double score;
+	bool ran, scored, tle_short, mismatch;	/* ran: a test ran */
+} s_vsub;
+
+typedef struct {
+	char *dir;			/* the package, absolute */
+	char id[65];
+	s_vsub *subs;
+	int n, cap;
+	s_in pin;			/* the problem_import reply */
+	const msgpack_object *problem;
+	bool scoring;
+	uint64_t limit, high, ceiling;	/* ms: the limit, its TLE check, the daemon's */
+	double mult, margin;
+	char from[32];			/* problem.yaml, .timelimit, default, derived */
+	uint64_t slowest;		/* derived: the slowest accepted run, ms */
+	int64_t start;
+} s_verify;
+
+/* A float field, or def. */
+static double s_float(const msgpack_object *map, const char *key, double def)
+{
+	double v;
+	return map && mp_as_float(mp_get(map, key), &v) && isfinite(v) ? v : def;
+}
+
+static int s_visible(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+static bool s_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The problem id of a package directory: its name, lowercased, other
+ * characters than [a-z0-9_-] made '-', cut to 64; "p" before one that
+ * would not start with a letter or digit. */
+static void s_vf_id(const char *dir, char id[65])
+{
+	const char *b = s_basename(dir);
+	size_t n = 0;
+	if (!((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') || (*b >= '0' && *b <= '9')))
+		id[n++] = 'p';
+	for (; *b && n < 64; b++) {
+		char c = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+		id[n++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ? c : '-';
+	}
+	id[n] = '\0';
+}
+
+/* A new row for the submission path (a file or a directory). */
+static int s_vf_add(s_verify *v, const s_expect *x, const char *path)
+{
+	if (v->n == v->cap) {
+		int cap = v->cap ? v->cap * 2 : 32;
+		s_vsub *w = realloc(v->subs, (size_t)cap * sizeof *w);
+		if (!w)
+			return RC_INTERNAL;
+		v->subs = w;
+		v->cap = cap;
+	}
+	s_vsub *s = &v->subs[v->n];
+	memset(s, 0, sizeof *s);
+	s->x = x;
+	snprintf(s->name, sizeof s->name, "%s/%s", x->dir, s_basename(path));
+	if (!s_is_dir(path)) {
+		if (!(s->files = malloc(sizeof *s->files)) || !(s->files[0] = strdup(path)))
+			return free(s->files), RC_INTERNAL;
+		s->nfiles = 1;
+		v->n++;
+		return RC_OK;
+	}
+	/* A directory is one submission of several files: its regular ones. */
+	struct dirent **e;
+	int k = scandir(path, &e, s_visible, alphasort);
+	if (k < 0 || !(s->files = calloc((size_t)k + 1, sizeof *s->files))) {
+		snprintf(s->skip, sizeof s->skip, "skipped (%s)", k < 0 ? strerror(errno) :
+			 "out of memory");
+		k = k < 0 ? 0 : k;
+	}
+	for (int i = 0; i < k; i++) {
+		char *f;
+		if (s->files && asprintf(&f, "%s/%s", path, e[i]->d_name) >= 0) {
+			struct stat st;
+			if (stat(f, &st) == 0 && S_ISREG(st.st_mode))
+				s->files[s->nfiles++] = f;
+			else
+				free(f);
+		}
+		free(e[i]);
+	}
+	if (k >= 0)
+		free(e);
+	if (!s->nfiles && !*s->skip)
+		snprintf(s->skip, sizeof s->skip, "skipped (no files)");
+	v->n++;
+	return RC_OK;
+}
+
+/* submissions/NAME: its files and directories, if NAME says what they
+ * should get; another directory is a warning. */
+static int s_vf_scan_dir(s_verify *v, const char *base, const char *name)
+{
+	const s_expect *x = NULL;
+	char *path;
+	int rc = RC_OK;
+	if (asprintf(&path, "%s/%s", base, name) < 0)
+		return RC_INTERNAL;
+	for (size_t i = 0; i < N_EXPECTS && !x; i++)
+		if (!strcmp(name, s_expects[i].dir))
+			x = &s_expects[i];
+	if (!s_is_dir(path))
+		;		/* a README beside the directories: not a submission */
+	else if (!x)
+		fprintf(stderr, "judgebox: warning: submissions/%s: not a verdict directory "
+			"(accepted, wrong_answer, time_limit_exceeded, ...): skipped\n", name);
+	else {
+		struct dirent **e;
+		int k = scandir(path, &e, s_visible, alphasort);
+		if (k < 0)
+			fprintf(stderr, "judgebox: warning: %s: %s\n", path, strerror(errno));
+		for (int i = 0; i < k; i++) {
+			char *f;
+			struct stat st;
+			if (rc == RC_OK && asprintf(&f, "%s/%s", path, e[i]->d_name) >= 0) {
+				if (stat(f, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+					rc = s_vf_add(v, x, f);
+				free(f);
+			}
+			free(e[i]);
+		}
+		if (k >= 0)
+			free(e);
+	}
+	free(path);
+	return rc;
+}
+
+/* Every submission of DIR/submissions, sorted by directory then name. */
+static int s_vf_scan(s_verify *v)
+{
+	char *base;
+	struct dirent **e;
+	int rc = RC_OK;
+	if (asprintf(&base, "%s/submissions", v->dir) < 0)
+		return RC_INTERNAL;
+	int k = scandir(base, &e, s_visible, alphasort);
+	if (k < 0) {
+		fprintf(stderr, "judgebox: %s: %s (problem verify judges the package's own "
+			"submissions, in submissions/accepted/, submissions/wrong_answer/, ...)\n",
+			base, strerror(errno));
+		free(base);
+		return RC_USAGE;
+	}
+	for (int i = 0; i < k; i++) {
+		if (rc == RC_OK)
+			rc = s_vf_scan_dir(v, base, e[i]->d_name);
+		free(e[i]);
+	}
+	free(e);
+	if (rc == RC_INTERNAL)
+		fputs("judgebox: out of memory\n", stderr);
+	else if (!v->n) {
+		fprintf(stderr, "judgebox: %s: no submissions in it (files in accepted/, "
+			"wrong_answer/, ...)\n", base);
+		rc = RC_USAGE;
+	}
+	free(base);
+	return rc;
+}
+
+/* The language of a submission: the first of its files whose extension
+ * a language claims (as run decides it); a row says why there is none. */
+static void s_vf_lang(s_vsub *s, const msgpack_object *langs)
+{
+	size_t best;
+	int count = 0;
+	bool entry = false;
+	for (int i = 0; i < s->nfiles && !count; i++)
+		count = s_lang_match(langs, s_basename(s->files[i]), &s->lang, &best);
+	for (int i = 0; i < s->nfiles; i++)
+		entry |= !strcmp(s_basename(s->files[i]), s->lang.source);
+	if (*s->skip)
+		return;
+	if (!count)
+		snprintf(s->skip, sizeof s->skip, "skipped (language unknown)");
+	else if (count > 1)
+		snprintf(s->skip, sizeof s->skip, "skipped (extension fits several languages)");
+	else if (!s->lang.available)
+		snprintf(s->skip, sizeof s->skip, "skipped (language %s unavailable)", s->lang.id);
+	else if (s->nfiles > 1 && !entry)	/* the daemon's rule: PROTOCOL.md 7.1 */
+		snprintf(s->skip, sizeof s->skip, "skipped (no file named %s)", s->lang.source);
+}
+
+/* Decide every submission's language from one languages request. */
+static int s_vf_langs(s_ctx *x, s_verify *v)
+{
+	s_req r;
+	s_in in;
+	s_req_begin(&r, "languages");
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	const msgpack_object *langs = rc == RC_OK ? s_array(in.root, "languages") : NULL;
+	if (rc == RC_OK && !langs) {
+		fputs("judgebox: reply without languages\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	for (int i = 0; langs && i < v->n; i++)
+		s_vf_lang(&v->subs[i], langs);
+	s_in_free(&in);
+	return rc;
+}
+
+/* The daemon's CPU time ceiling (health), which cuts every time limit. */
+static int s_vf_ceiling(s_ctx *x, s_verify *v)
+{
+	s_req r;
+	s_in in;
+	s_req_begin(&r, "health");
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	v->ceiling = s_u64(s_map(s_map(in.root, "limits"), "ceilings"), "cpu_ms", 60000);
+	s_in_free(&in);
+	return rc;
+}
+
+/* A daemon without problem_import's time fields: the limit of problem_get
+ * (already cut to the ceiling) and its type. */
+static int s_vf_problem_get(s_ctx *x, s_verify *v)
+{
+	s_req r;
+	s_in in;
+	char type[32];
+	s_req_begin(&r, "problem_get");
+	s_kuint(&r, "v", PROTO_V);
+	s_kstr(&r, "problem", v->id);
+	int rc = s_call(x, &r, s_timeout(x), &in);
+	const msgpack_object *p = s_map(in.root, "problem");
+	v->limit = s_u64(s_map(p, "limits"), "cpu_ms", 1000);
+	v->scoring = !strcmp(s_str(p, "type", type, sizeof type, ""), "scoring");
+	snprintf(v->from, sizeof v->from, "problem_get");
+	s_in_free(&in);
+	return rc;
+}
+
+/* The time limit and its margins, from the import's reply (PROTOCOL.md
+ * 14.4); each is cut to the ceiling, as the daemon cuts it. */
+static int s_vf_limits(s_ctx *x, s_verify *v)
+{
+	const msgpack_object *p = v->problem;
+	char type[32];
+	int rc = s_vf_ceiling(x, v);
+	v->mult = s_float(p, "time_multiplier", 5);
+	v->margin = s_float(p, "time_safety_margin", 2);
+	if (v->margin < 1)
+		v->margin = 1;
+	v->scoring = !strcmp(s_str(p, "type", type, sizeof type, ""), "scoring");
+	v->limit = s_u64(p, "time_limit_ms", 0);
+	s_str(p, "time_limit_from", v->from, sizeof v->from, "package");
+	if (rc == RC_OK && !v->limit)
+		rc = s_vf_problem_get(x, v);
+	if (!v->limit || v->limit > v->ceiling)
+		v->limit = v->limit ? v->ceiling : 1000;
+	v->high = (uint64_t)ceil((double)v->limit * v->margin);
+	if (v->high > v->ceiling)
+		v->high = v->ceiling;
+	return rc;
+}
+
+/* Queue s against the problem at limit_ms. A request that the daemon
+ * refuses for this submission alone makes its row say so; any other error
+ * ends verify. */
+static int s_vf_submit(s_ctx *x, const s_verify *v, s_vsub *s, uint64_t limit_ms)
+{
+	s_req r;
+	s_in in = { 0 };
+	char label[160], code[32], msg[200];
+	x->files = s->files;
+	x->nfiles = s->nfiles;
+	s_req_begin(&r, "submit");
+	s_kuint(&r, "v", PROTO_V);
+	s_kstr(&r, "problem", v->id);
+	s_kstr(&r, "lang", s->lang.id);
+	s_kstr(&r, "mode", v->scoring ? "all" : "first_failure");	/* a whole score */
+	s_kuint(&r, "time_limit_ms", limit_ms);
+	if (snprintf(label, sizeof label, "verify %s", s->name) <= 128)
+		s_kstr(&r, "label", label);
+	int rc = s_add_sources(x, &r, &s->lang);
+	if (rc == RC_OK)
+		rc = s_check_size(x, r.w.len);
+	if (rc == RC_USAGE || rc == RC_DAEMON) {	/* unreadable, or too large */
+		mp_w_free(&r.w);
+		snprintf(s->skip, sizeof s->skip, "skipped (%s)", rc == RC_USAGE ?
+			 "unreadable" : "too large");
+		return RC_OK;
+	}
+	if (rc != RC_OK) {
+		mp_w_free(&r.w);
+		return rc;
+	}
+	rc = s_send(x, &r, s_timeout(x));
+	if (rc == RC_OK)
+		rc = s_wait_reply(x, s_timeout(x), &in);
+	const msgpack_object *e = rc == RC_OK ? s_map(in.root, "error") : NULL;
+	s_str(e, "code", code, sizeof code, "");
+	if (rc == RC_OK && !s_bool(in.root, "ok") && (!strcmp(code, "bad_request") ||
+	    !strcmp(code, "too_large") || !strcmp(code, "unavailable")))
+		snprintf(s->skip, sizeof s->skip, "refused (%s: %s)", code,
+			 s_str(e, "message", msg, sizeof msg, "?"));
+	else if (rc == RC_OK && !s_bool(in.root, "ok"))
+		rc = s_daemon_error(x, in.root);
+	else if (rc == RC_OK && !(s->id = s_u64(s_map(in.root, "job"), "id", 0))) {
+		fputs("judgebox: reply without a job\n", stderr);
+		rc = RC_INTERNAL;
+	}
+	s->limit_ms = limit_ms;
+	s_in_free(&in);
+	return rc;
+}
+
+/* Progress on stderr (not with -q or --json): a line per round, and on a
+ * terminal a dot per job as it ends. */
+static bool s_vf_chatty(const s_ctx *x)
+{
+	return !x->o.quiet && !x->o.json;
+}
+
+/* One round: queue every submission it takes at once (the daemon runs
+ * them in parallel boxes), then wait for each in turn. accepted_only:
+ * the round that derives the time limit, at the ceiling. */
+static int s_vf_round(s_ctx *x, s_verify *v, bool accepted_only)
+{
+	int rc = RC_OK, queued = 0;
+	for (int i = 0; i < v->n && rc == RC_OK; i++) {
+		s_vsub *s = &v->subs[i];
+		if (*s->skip || s->id || (accepted_only && s->x != X_ACCEPTED))
+			continue;
+		rc = s_vf_submit(x, v, s, accepted_only ? v->ceiling :
+				 s->x == X_TLE ? v->high : v->limit);
+		queued += s->id != 0;
+	}
+	if (rc == RC_OK && queued && s_vf_chatty(x))
+		fprintf(stderr, "judgebox: judging %d submission%s%s%s", queued,
+			queued == 1 ? "" : "s", accepted_only ? " from accepted/ to derive the "
+			"time limit" : "", x->tty ? " " : "\n");
+	for (int i = 0; i < v->n && rc == RC_OK; i++) {
+		s_vsub *s = &v->subs[i];
+		if (!s->id || s->job)
+			continue;
+		rc = s_wait_job(x, s->id, &s->in, &s->job);
+		if (x->tty && s_vf_chatty(x))
+			fputc('.', stderr);
+	}
+	if (queued && x->tty && s_vf_chatty(x))
+		fputc('\n', stderr);
+	return rc;
+}
+
+/* The largest CPU time of a result's tests. */
+static uint64_t s_max_cpu(const msgpack_object *r)
+{
+	const msgpack_object *tests = s_array(r, "tests");
+	uint64_t max = 0;
+	for (uint32_t i = 0; tests && i < tests->via.array.size; i++) {
+		uint64_t c = s_u64(&tests->via.array.ptr[i], "cpu_ms", 0);
+		max = c > max ? c : max;
+	}
+	return max;
+}
+
+/* No time limit in the package: as problemtools' verifyproblem does, judge
+ * accepted/ first with a generous one (the ceiling), then take the slowest
+ * test of those accepted, times time_multiplier, to the nearest whole
+ * second and at least one. */
+static int s_vf_derive(s_ctx *x, s_verify *v)
+{
+	int rc = s_vf_round(x, v, true);
+	bool any = false;
+	for (int i = 0; i < v->n && rc == RC_OK; i++) {
+		const s_vsub *s = &v->subs[i];
+		const msgpack_object *r = s_map(s->job, "result");
+		if (s->x != X_ACCEPTED || !s->job || !mp_str_eq(mp_get(s->job, "state"), "judged") ||
+		    !mp_str_eq(mp_get(r, "verdict"), "accepted"))
+			continue;
+		uint64_t c = s_max_cpu(r);
+		v->slowest = c > v->slowest ? c : v->slowest;
+		any = true;
+	}
+	if (rc != RC_OK || !any) {
+		if (rc == RC_OK && s_vf_chatty(x))
+			fprintf(stderr, "judgebox: warning: no accepted/ submission was accepted: "
+				"the time limit stays %" PRIu64 " ms\n", v->limit);
+		return rc;
+	}
+	uint64_t sec = (uint64_t)((double)v->slowest * v->mult / 1000.0 + 0.5);
+	v->limit = sec < 1 ? 1000 : sec * 1000 > v->ceiling ? v->ceiling : sec * 1000;
+	v->high = (uint64_t)ceil((double)v->limit * v->margin);
+	if (v->high > v->ceiling)
+		v->high = v->ceiling;
+	snprintf(v->from, sizeof v->from, "derived");
+	return rc;
+}
+
+/* The verdict at the time limit. A job judged at a higher one (accepted/
+ * when the limit was derived, time_limit_exceeded/ at the margin) had its
+ * first test over the limit, in CPU or in wall time, stopped there. */
+static void s_vf_at_limit(const s_verify *v, s_vsub *s, const msgpack_object *r)
+{
+	const msgpack_object *tests = s_array(r, "tests");
+	s_str(r, "verdict", s->verdict, sizeof s->verdict, "?");
+	s_str(r, "first_failure", s->first, sizeof s->first, "");
+	if (s->limit_ms <= v->limit)
+		return;
+	for (uint32_t i = 0; tests && i < tests->via.array.size; i++) {
+		const msgpack_object *t = &tests->via.array.ptr[i];
+		bool over = s_u64(t, "cpu_ms", 0) > v->limit ||
+			    s_u64(t, "wall_ms", 0) > 2 * v->limit + 1000;
+		if (!over && mp_str_eq(mp_get(t, "verdict"), "accepted"))
+			continue;
+		if (over)
+			snprintf(s->verdict, sizeof s->verdict, "time_limit");
+		else
+			s_str(t, "verdict", s->verdict, sizeof s->verdict, "?");
+		s_str(t, "name", s->first, sizeof s->first, "?");
+		return;
+	}
+}
+
+/* What an ended job got: its verdict at the limit, score, CPU time. */
+static void s_vf_outcome(const s_verify *v, s_vsub *s)
+{
+	char state[32], high[32];
+	const msgpack_object *r = s_map(s->job, "result");
+	if (*s->skip) {
+		snprintf(s->got, sizeof s->got, "%s", s->skip);
+		return;
+	}
+	const char *st = s_str(s->job, "state", state, sizeof state, "?");
+	if (strcmp(st, "judged")) {		/* cancelled, failed */
+		snprintf(s->got, sizeof s->got, "%s", st);
+		return;
+	}
+	s_vf_at_limit(v, s, r);
+	s->max_cpu = s_max_cpu(r);
+	s->ran = s_array(r, "tests") && s_array(r, "tests")->via.array.size;
+	s->scored = mp_as_float(mp_get(r, "score"), &s->score) && isfinite(s->score);
+	snprintf(s->got, sizeof s->got, "%s", s->verdict);
+	s_str(r, "verdict", high, sizeof high, "?");
+	/* time_limit_exceeded/ must be too slow even with the margin. */
+	if (s->x == X_TLE && !strcmp(s->verdict, "time_limit") && strcmp(high, "time_limit")) {
+		s->tle_short = true;
+		snprintf(s->got, sizeof s->got, "time_limit, but %s at %" PRIu64 " ms", high,
+			 s->limit_ms);
+	}
+}
+
+/* Does s get what its directory expects? best: the best score of the
+ * accepted/ submissions (a scoring problem's full score), or -1. */
+static void s_vf_match(const s_verify *v, s_vsub *s, double best)
+{
+	bool judged = !*s->skip && *s->verdict;
+	bool acc = judged && !strcmp(s->verdict, "accepted");
+	if (!judged)			/* skipped: wrong only where it had to pass */
+		s->mismatch = *s->skip ? s->x == X_ACCEPTED : true;
+	else if (s->x->kind == X_VERDICT)
+		s->mismatch = strcmp(s->verdict, s->x->shown) || s->tle_short;
+	else if (s->x->kind == X_REJECTED)
+		s->mismatch = acc;
+	else if (!v->scoring) {
+		s->mismatch = true;
+		snprintf(s->warn, sizeof s->warn, "partially_accepted/ on a pass-fail problem");
+	} else
+		s->mismatch = !s->scored || s->score <= 0 || (best >= 0 && s->score >= best);
+	if (s->mismatch || s->x != X_ACCEPTED)
+		return;
+	if ((double)s->max_cpu * v->margin > (double)v->limit)
+		snprintf(s->warn, sizeof s->warn, "accepted but within the safety margin: "
+			 "%" PRIu64 " ms is over the time limit / time_safety_margin "
+			 "(%" PRIu64 " ms / %g)", s->max_cpu, v->limit, v->margin);
+	else if (s->scored && best >= 0 && s->score < best)
+		snprintf(s->warn, sizeof s->warn, "score %g, less than the best accepted (%g)",
+			 s->score, best);
+}
+
+/* Outcomes, then matches (partially_accepted/ needs the full score). */
+static int s_vf_judge(s_verify *v)
+{
+	double best = -1;
+	int mismatches = 0;
+	for (int i = 0; i < v->n; i++) {
+		s_vsub *s = &v->subs[i];
+		s_vf_outcome(v, s);
+		if (s->x == X_ACCEPTED && s->scored && !strcmp(s->verdict, "accepted") &&
+		    s->score > best)
+			best = s->score;
+	}
+	for (int i = 0; i < v->n; i++) {
+		s_vf_match(v, &v->subs[i], best);
+		mismatches += v->subs[i].mismatch;
+	}
+	return mismatches;
+}
+
+/* Where the time limit came from, in words. */
+static void s_vf_from(const s_verify *v, char *buf, size_t size)
+{
+	if (!strcmp(v->from, "derived"))
+		snprintf(buf, size, "derived: slowest accepted %" PRIu64 " ms x time_multiplier "
+			 "%g, to whole seconds", v->slowest, v->mult);
+	else if (!strcmp(v->from, "default"))
+		snprintf(buf, size, "the default: the package gives none, and no accepted/ "
+			 "submission was accepted to derive it from");
+	else
+		snprintf(buf, size, "from %s", v->from);
+}
+
+static int s_width(int w, const char *s)
+{
+	int n = (int)strlen(s);
+	return n > w ? n : w;
+}
+
+/* The table: a row per submission, its warnings, the summary line. */
+static void s_vf_table(const s_verify *v, int mismatches)
+{
+	int wn = 10, wx = 8, wg = 3, wf = 18, tle = 0;
+	char name[300], type[32], from[200], cpu[32];
+	for (int i = 0; i < v->n; i++) {
+		const s_vsub *s = &v->subs[i];
+		wn = s_width(wn, s->name), wx = s_width(wx, s->x->shown);
+		wg = s_width(wg, s->got), wf = s_width(wf, s->first);
+		tle += s->x == X_TLE;
+	}
+	printf("problem %s: %s (%s, %" PRIu64 " tests)\n", v->id,
+	       s_str(v->problem, "name", name, sizeof name, "?"),
+	       v->scoring ? "scoring" : s_str(v->problem, "type", type, sizeof type, "pass-fail"),
+	       s_u64(v->problem, "tests", 0));
+	printf("%-*s  %-*s  %-*s  %s%8s  %-*s  %s\n", wn, "SUBMISSION", wx, "EXPECTED", wg, "GOT",
+	       v->scoring ? "   SCORE  " : "", "MAX-CPU", wf, "FIRST-FAILING-TEST", "RESULT");
+	for (int i = 0; i < v->n; i++) {
+		const s_vsub *s = &v->subs[i];
+		if (s->ran)
+			snprintf(cpu, sizeof cpu, "%" PRIu64 " ms", s->max_cpu);
+		else
+			snprintf(cpu, sizeof cpu, "-");
+		printf("%-*s  %-*s  %-*s  ", wn, s->name, wx, s->x->shown, wg, s->got);
+		if (v->scoring && s->scored)
+			printf("%8g  ", s->score);
+		else if (v->scoring)
+			printf("%8s  ", "-");
+		printf("%8s  %-*s  %s\n", cpu, wf, *s->first ? s->first : "-",
+		       s->mismatch ? "MISMATCH" : "OK");
+	}
+	for (int i = 0; i < v->n; i++)
+		if (*v->subs[i].warn)
+			printf("warning: %s: %s\n", v->subs[i].name, v->subs[i].warn);
+	s_vf_from(v, from, sizeof from);
+	printf("%d submission%s, %d mismatch%s; time limit %" PRIu64 " ms (%s)", v->n,
+	       v->n == 1 ? "" : "s", mismatches, mismatches == 1 ? "" : "es", v->limit, from);
+	if (tle)
+		printf(", time_limit_exceeded/ judged at %" PRIu64 " ms (x time_safety_margin %g)",
+		       v->high, v->margin);
+	printf("; %.1f s\n", (double)(s_now() - v->start) / 1000.0);
+}
+
+/* "key":"value" for the JSON document. */
+static void s_jkstr(const char *k, const char *val, bool comma)
+{
+	printf("%s\"%s\":", comma ? "," : "", k);
+	s_json_bytes(stdout, val, strlen(val));
+}
+
+/* The same as JSON: one document (judgebox(1), JSON OUTPUT). */
+static void s_vf_json(const s_verify *v, int mismatches)
+{
+	fputs("{\"problem\":", stdout);
+	s_json(stdout, v->problem);
+	printf(",\"time_limit_ms\":%" PRIu64, v->limit);
+	s_jkstr("time_limit_from", v->from, true);
+	if (!strcmp(v->from, "derived"))
+		printf(",\"slowest_accepted_ms\":%" PRIu64, v->slowest);
+	printf(",\"time_multiplier\":%g,\"time_safety_margin\":%g,\"tle_check_ms\":%" PRIu64
+	       ",\"submissions\":[", v->mult, v->margin, v->high);
+	for (int i = 0; i < v->n; i++) {
+		const s_vsub *s = &v->subs[i];
+		putchar(i ? ',' : '{');
+		if (i)
+			putchar('{');
+		s_jkstr("submission", s->name, false);
+		s_jkstr("expected", s->x->shown, true);
+		s_jkstr("lang", s->lang.id, true);
+		s_jkstr("got", s->got, true);
+		printf(",\"verdict\":");
+		if (*s->verdict)
+			s_json_bytes(stdout, s->verdict, strlen(s->verdict));
+		else
+			fputs("null", stdout);
+		if (s->scored)
+			printf(",\"score\":%.17g", s->score);
+		if (s->id)
+			printf(",\"job\":%" PRIu64 ",\"judged_at_ms\":%" PRIu64, s->id, s->limit_ms);
+		if (s->ran)
+			printf(",\"max_cpu_ms\":%" PRIu64, s->max_cpu);
+		if (*s->first)
+			s_jkstr("first_failure", s->first, true);
+		s_jkstr("result", s->mismatch ? "MISMATCH" : "OK", true);
+		if (*s->warn)
+			s_jkstr("warning", s->warn, true);
+		putchar('}');
+	}
+	printf("],\"total\":%d,\"mismatches\":%d,\"wall_ms\":%" PRId64 "}\n", v->n, mismatches,
+	       s_now() - v->start);
+}
+
+static void s_vf_free(s_verify *v)
+{
+	for (int i = 0; i < v->n; i++) {
+		for (int k = 0; k < v->subs[i].nfiles; k++)
+			free(v->subs[i].files[k]);
+		free(v->subs[i].files);
+		s_in_free(&v->subs[i].in);
+	}
+	free(v->subs);
+	s_in_free(&v->pin);
+	free(v->dir);
+}
+
+/* problem verify DIR: import it, judge its submissions, say which got
+ * what their directory expects (judgebox(1), problem verify). */
+static int s_cmd_problem_verify(s_ctx *x)
+{
+	s_verify v = { .start = s_now() };
+	const char *dir = x->o.operands[1];
+	int rc = RC_OK;
+	if (!(v.dir = realpath(dir, NULL)) || !s_is_dir(v.dir)) {
+		fprintf(stderr, "judgebox: %s: %s\n", dir, v.dir ? "not a directory (a problem "
+			"package is one)" : strerror(errno));
+		free(v.dir);
+		return RC_USAGE;
+	}
+	if (x->o.id)
+		snprintf(v.id, sizeof v.id, "%s", x->o.id);
+	else
+		s_vf_id(v.dir, v.id);
+	if ((rc = s_vf_scan(&v)) == RC_OK)
+		rc = s_problem_import(x, v.id, v.dir, &v.pin, &v.problem);
+	if (rc == RC_DAEMON && mp_str_eq(mp_get(s_map(v.pin.root, "error"), "code"), "unauthorized"))
+		fputs("judgebox: problem verify imports the package, and only judgeboxd's admins "
+		      "may (admins in judgeboxd.conf)\n", stderr);
+	if (rc == RC_OK && !x->o.json)
+		s_import_warnings(v.problem);
+	if (rc == RC_OK)
+		rc = s_vf_limits(x, &v);
+	if (rc == RC_OK)
+		rc = s_vf_langs(x, &v);
+	if (rc == RC_OK && !strcmp(v.from, "default"))
+		rc = s_vf_derive(x, &v);
+	if (rc == RC_OK)
+		rc = s_vf_round(x, &v, false);
+	if (rc == RC_OK) {
+		int mismatches = s_vf_judge(&v);
+		if (x->o.json)
+			s_vf_json(&v, mismatches);
+		else
+			s_vf_table(&v, mismatches);
+		rc = mismatches ? RC_STATUS : RC_OK;
+	}
+	s_vf_free(&v);
+	return rc;
 }
 
 /* ---- languages, health ---- */
@@ -2334,6 +3099,7 @@ static const s_cmd s_cmds[] = {
 	  "a problem id and a directory are needed" },
 	{ "problem", "show", s_cmd_problem_show, 1, 1, 0, "a problem id is needed" },
 	{ "problem", "list", s_cmd_problem_list, 0, 0, F_LIMIT | F_ALL | F_CURSOR, NULL },
+	{ "problem", "verify", s_cmd_problem_verify, 1, 1, F_ID, "a package directory is needed" },
 	{ "watch", NULL, s_cmd_watch, 1, 1, 0, NEED_ID },
 	{ "status", NULL, s_cmd_status, 1, 1, F_SOURCE, NEED_ID },
 	{ "get", NULL, s_cmd_status, 1, 1, F_SOURCE, NEED_ID },
@@ -2360,6 +3126,8 @@ static void s_help(void)
 	      "  problem import ID DIR    import a problem package (admins)\n"
 	      "  problem show ID          a problem's limits, test count and samples\n"
 	      "  problem list [--limit N] [--cursor C] [--all]   the problems' ids\n"
+	      "  problem verify DIR [--id ID]   import a package, judge its submissions/,\n"
+	      "                           show which got what they should (admins)\n"
 	      "  watch ID                 follow a job to its end, print its result\n"
 	      "  status ID [--source]     print a job (alias: get)\n"
 	      "  cancel ID                cancel a job\n"
@@ -2371,7 +3139,8 @@ static void s_help(void)
 	      "        --nofile --tmp-kb --output-kb, each N\n"
 	      "global: -e, --endpoint EP; --events EP; --json; --timeout MS;\n"
 	      "        -q, --quiet (no progress); -h, --help; --version\n"
-	      "Exit status: 0 ok (test, judge: accepted), 1 the job did not end ok, 2 usage,\n"
+	      "Exit status: 0 ok (test, judge: accepted; problem verify: all as expected),\n"
+	      "1 the job did not end ok (problem verify: a mismatch), 2 usage,\n"
 	      "3 daemon error, "
 "4 no answer, 5 internal error. See judgebox(1).\n", stdout);
 }
@@ -2399,6 +3168,7 @@ static const struct option s_longopts[] = {
 	{ "case", required_argument, NULL, OPT_CASE },
 	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "no-keep", no_argument, NULL, OPT_NO_KEEP },
+	{ "id", required_argument, NULL, OPT_ID },
 	{ "case-sensitive", no_argument, NULL, OPT_CMP_BOOL + 0 },
 	{ "space-sensitive", no_argument, NULL, OPT_CMP_BOOL + 1 },
 	{ "trim", no_argument, NULL, OPT_CMP_BOOL + 2 },
@@ -2497,6 +3267,7 @@ static int s_opt(s_opts *o, int c, char *arg)
 	case OPT_CURSOR: o->cursor = arg; o->seen |= F_CURSOR; break;
 	case OPT_TESTS: o->tsrc[o->ntsrc++].dir = arg; o->seen |= F_TESTS; break;
 	case OPT_NO_KEEP: o->no_keep = true; o->seen |= F_KEEP; break;
+	case OPT_ID: o->id = arg; o->seen |= F_ID; break;
 	case '?': return RC_USAGE;
 	default: return s_opt_value(o, c, arg);
 	}
@@ -2555,7 +3326,7 @@ static const struct {
 	{ F_SOURCE, "--source" }, { F_USER, "--user" }, { F_STATE, "--state" },
 	{ F_LIMIT, "--limit" }, { F_ALL, "--all" }, { F_CURSOR, "--cursor" },
 	{ F_TESTS, "--tests/--case" }, { F_COMPARE, "comparison options (--compare ...)" },
-	{ F_KEEP, "--no-keep" },
+	{ F_KEEP, "--no-keep" }, { F_ID, "--id" },
 };
 
 /* The command, checked against its operands and options. */
@@ -2573,7 +3344,7 @@ static int s_find_cmd(const s_opts *o, const s_cmd **cmd)
 			*cmd = c;
 	}
 	if (known && !*cmd)		/* problem without import, show or list */
-		return s_usage_err("problem: import, show or list",
+		return s_usage_err("problem: import, show, list or verify",
 				   o->noperands ? o->operands[0] : NULL);
 	if (!*cmd)
 		return s_usage_err("unknown command", o->cmd);

@@ -4,7 +4,7 @@
 # statuses of judgebox(1), EXIT STATUS.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 108
+plan 109
 jd_must_start
 
 W=$JB/cli
@@ -289,9 +289,11 @@ is_ "$RC/$(cat "$W/e")" "3/judgebox: not_found: problem nosuch not found" "judge
 jb judge sc sq.py --json
 sc=$(json '"%g" % j["result"]["score"]')
 jb judge sc sq.py
-is_ "$RC/$(tail -n 1 "$W/o")" "0/accepted (7/7 tests)  score $sc" "a scoring problem: the score ends the verdict line"
+is_ "$RC/$(grep -v '^  ' "$W/o" | tail -n 1)" "0/accepted (7/7 tests)  score $sc" "a scoring problem: the score ends the verdict line"
+is_ "$(grep -c '^  group secret/' "$W/o")/$(grep '^  group secret/g2 ' "$W/o" | tr -s ' ')" \
+	"3/ group secret/g2 100 accepted" "then a line per group: its path, score and verdict"
 jb judge sc sqwa.py --all
-tail -n 1 "$W/o" | grep -Eq '^wrong_answer on test "secret/g2/a": .*  score -?[0-9.]+$'; ok_ $? "also after a failure's message"
+grep -v '^  ' "$W/o" | tail -n 1 | grep -Eq '^wrong_answer on test "secret/g2/a": .*  score -?[0-9.]+$'; ok_ $? "also after a failure's message"
 jb status "$jid"
 is_ "$RC/$(tail -n 1 "$W/o")/$(grep -c '^  [1-7]/7 ' "$W/o")" "0/accepted (7/7 tests)/7" "status of a submit job: its test lines and verdict"
 jb watch "$jid" -q

@@ -4,7 +4,9 @@
 # the daemon as the unprivileged user jbtest) and judges the example
 # programs of tests/demo/ through it with the judgebox CLI: well-behaved ones
 # in several languages, then hostile ones, each stopped by the jail. Prints
-# each program's result as a student would see it. Needs root (to install
+# each program's result as a student would see it, then checks a problem
+# package's own submissions with judgebox problem verify, as a problem
+# setter would before a contest. Needs root (to install
 # the helper setuid); everything is removed on exit.
 #
 # The hostile C examples include tests/progs/hostile.h: they refuse to run as
@@ -18,7 +20,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 . "$TOP/tests/lib/daemon-env.sh"
 trap 'exit 130' INT TERM HUP   # so the EXIT trap stops the daemon and cleans up
-echo "Starting judgeboxd (state in $JB/state, sockets in $JB/run) ..."
+# As many boxes as CPUs (2 to 8): verify judges its submissions in parallel.
+boxes=$(nproc 2>/dev/null || echo 2)
+boxes=$(( boxes < 2 ? 2 : boxes > 8 ? 8 : boxes ))
+sed -i "s/^boxes = .*/boxes = $boxes/" "$JB/etc/judgeboxd.conf"
+echo "Starting judgeboxd (state in $JB/state, sockets in $JB/run, $boxes boxes) ..."
 jd_start || { jd_log; exit 1; }
 jb() { "$JUDGEBOX" -q "$@"; }
 
@@ -66,6 +72,18 @@ echo "[judgebox exit status $?]"
 cp "$TOP/tests/demo/sum_int.c" "$SRC/judge/main.c"
 echo '$ judgebox test sum_int.c --tests tests/demo/sum-tests --all   (int overflows)'
 jb test "$SRC/judge/main.c" --tests "$TOP/tests/demo/sum-tests" --all
+echo "[judgebox exit status $?]"
+
+# A whole problem package checked before a contest: imported, and each of
+# its own submissions judged against what its directory says it should get.
+# The daemon reads the package as its user: a readable copy.
+cp -r "$TOP/tests/packages/sum" "$JB/sum" && chmod -R a+rX "$JB/sum"
+n=$(find "$JB/sum/submissions" -mindepth 2 -maxdepth 2 ! -name '.*' | wc -l)
+printf '\n=== Checking a problem package: tests/packages/sum (a + b) and its %d submissions\n' "$n"
+echo '    (accepted, wrong, slow, memory-hungry, crashing, non-compiling and hostile ones,'
+echo '    in C, C++, Python and Java, in submissions/<expected verdict>/)'
+echo '$ judgebox problem verify tests/packages/sum'
+"$JUDGEBOX" problem verify "$JB/sum"
 echo "[judgebox exit status $?]"
 
 echo
