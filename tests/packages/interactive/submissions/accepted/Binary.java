@@ -1,0 +1,26 @@
+// Binary search over 1..1000: at most 10 guesses, each flushed.
+// judgebox stores a single Java source as Main.java and runs class Main,
+// whatever the file is called: the class is Main, and not public, so that
+// this file also compiles under its own name.
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+
+class Main {
+	public static void main(String[] args) throws IOException {
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+		int lo = 1, hi = 1000;
+		while (lo <= hi) {
+			int mid = (lo + hi) / 2;
+			System.out.println(mid);
+			System.out.flush();
+			String reply = in.readLine();
+			if (reply == null || reply.trim().equals("correct"))
+				return;
+			if (reply.trim().equals("higher"))
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+	}
+}

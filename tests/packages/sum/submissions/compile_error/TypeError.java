@@ -1,0 +1,12 @@
+// A type error: a String where a long is wanted. Class Main: see
+// accepted/Sum.java.
+import java.util.Scanner;
+
+class Main {
+	public static void main(String[] args) {
+		Scanner in = new Scanner(System.in);
+		long a = in.nextLong(), b = in.nextLong();
+		long sum = "a + b";
+		System.out.println(sum);
+	}
+}

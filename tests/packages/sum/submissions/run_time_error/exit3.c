@@ -1,0 +1,21 @@
+/* Hostile: refuses to run anywhere but in a judgebox jail (as tests/progs/hostile.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+__attribute__((constructor)) static void refuse_outside_jail(void)
+{
+	if (getuid() == 0 || geteuid() == 0 || getpid() > 64) {
+		fprintf(stderr, "refusing to run: this program runs only inside a judgebox jail\n");
+		_exit(99);
+	}
+}
+/* Prints the right answer but exits with status 3. */
+int main(void)
+{
+	long long a, b;
+	if (scanf("%lld %lld", &a, &b) != 2)
+		return 1;
+	printf("%lld\n", a + b);
+	return 3;
+}

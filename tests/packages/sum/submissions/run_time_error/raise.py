@@ -1,0 +1,8 @@
+import os, sys
+# Hostile: refuses to run anywhere but in a judgebox jail.
+if os.getuid() == 0 or os.geteuid() == 0 or os.getpid() > 64:
+    sys.exit("refusing to run: this program runs only inside a judgebox jail")
+
+# An uncaught exception: exit status 1.
+a, b = map(int, input().split())
+raise RuntimeError("no sum today")

@@ -1,0 +1,34 @@
+// Reads the input, then spins. Class Main: see accepted/Sum.java.
+import java.util.Scanner;
+
+class Main {
+	static volatile long counter;
+
+	// Hostile: refuses to run anywhere but in a judgebox jail: as root (any
+	// uid in /proc/self/status 0; UnixSystem.getUid() is no use, it says 0
+	// when the uid has no passwd entry, as in the jail) or as other than one
+	// of the first processes of a fresh pid namespace.
+	static void refuseOutsideJail() {
+		boolean jail = ProcessHandle.current().pid() <= 64;
+		try {
+			for (String l : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status")))
+				if (l.startsWith("Uid:"))
+					for (String id : l.substring(4).trim().split("\\s+"))
+						jail &= !id.equals("0");
+		} catch (Exception e) {
+			jail = false;
+		}
+		if (!jail) {
+			System.err.println("refusing to run: this program runs only inside a judgebox jail");
+			System.exit(99);
+		}
+	}
+
+	public static void main(String[] args) {
+		refuseOutsideJail();
+		Scanner in = new Scanner(System.in);
+		long a = in.nextLong(), b = in.nextLong();
+		while (true)
+			counter++;
+	}
+}

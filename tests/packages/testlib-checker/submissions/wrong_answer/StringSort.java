@@ -1,0 +1,17 @@
+// Sorts the numbers as strings: right on the sample, wrong once there are
+// several digits ("1000000000" < "7").
+// Class Main: see accepted/Sort.java.
+import java.util.Arrays;
+import java.util.Scanner;
+
+class Main {
+	public static void main(String[] args) {
+		Scanner in = new Scanner(System.in);
+		int n = in.nextInt();
+		String[] a = new String[n];
+		for (int i = 0; i < n; i++)
+			a[i] = in.next();
+		Arrays.sort(a);
+		System.out.println(String.join(" ", a));
+	}
+}
