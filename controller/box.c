@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -76,9 +77,10 @@ typedef struct box {
 	uint64_t vcache_key, vcache_entry;
 	step_t chk;
 	/* Interactive problems: the validator runs at the same time, in the
-	 * box's peer; which of the two ended first (1 program, 2 validator). */
+	 * box's peer; which of the two ended (1 program, 2 validator). */
 	bool interactive;
-	int ended, first;
+	int ended;
+	int64_t t0;			/* µs, monotonic: when its helper started */
 } box_t;
 
 static const conf_t *C;
@@ -134,6 +136,13 @@ static void s_kill_stale(const box_t *b)
 		     b->n, pid);
 		kill(pid, SIGKILL);
 	}
+}
+
+static int64_t s_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Start the helper with argv; fds 0-2 as given (-1: /dev/null). */
@@ -1462,7 +1471,7 @@ static void s_checked(box_t *b, int code, char *rec)
  * decides; the validator's wrong_answer wins over a failure of the program
  * that came after it (typically SIGPIPE or EOF, because the validator had
  * stopped). The two may be reaped in one loop turn, so a death by SIGPIPE
- * tells which came second. */
+ * tells which came second; see s_interacted. */
 static void s_interacted(box_t *b)
 {
 	box_t *pb = &s_peers[b - s_boxes];
@@ -1471,7 +1480,14 @@ static void s_interacted(box_t *b)
 	const char *pv = s_run_verdict(&b->run), *v;
 	bool pipe_p = !strcmp(b->run.status, "signal") && b->run.signal == SIGPIPE;
 	bool pipe_v = !strcmp(b->chk.status, "signal") && b->chk.signal == SIGPIPE;
-	int first = pipe_p ? 2 : pipe_v ? 1 : b->first;
+	/* When each ended: its helper's start plus its job's wall time (the
+	 * two helpers take about as long to start their jobs). The validator
+	 * came first only if it ended 2 ms before the program or the program
+	 * died of SIGPIPE; closer than that, the program's failure (a limit,
+	 * a crash) is what ended the interaction: the validator's EOF follows
+	 * within a millisecond, and the two may be reaped in either order. */
+	int64_t ep = b->t0 + (int64_t)b->run.wall_us, ev = pb->t0 + (int64_t)b->chk.wall_us;
+	int first = pipe_p ? 2 : pipe_v ? 1 : ev < ep - 2000 ? 2 : 1;
 	const char *vv = s_check_verdict(b, pb, msg, sizeof msg, &score);
 	if (pv && first == 1)
 		v = pv, *msg = 0, score = NAN;		/* the program failed first */
@@ -1491,8 +1507,6 @@ static void s_interacted(box_t *b)
 /* One side of an interaction ended: the second one's end judges the test. */
 static void s_side_ended(box_t *b, int side)
 {
-	if (!b->first)
-		b->first = side;
 	if ((b->ended |= side) == 3)
 		s_interacted(b);
 }
@@ -1540,7 +1554,7 @@ static int s_start_interact(box_t *b)
 	for (t = strtok_r(flags, " ", &save); t && nx < 8 + 31; t = strtok_r(NULL, " ", &save))
 		xa[nx++] = t;
 	xa[nx] = NULL;
-	b->ended = b->first = 0;
+	b->ended = 0;
 	memset(&b->run, 0, sizeof b->run);
 	memset(&b->chk, 0, sizeof b->chk);
 	if (!s_peers_ok || s_peer_clean(pb) ||
@@ -1555,11 +1569,13 @@ static int s_start_interact(box_t *b)
 		   b->vlang->run, false, xa))
 		goto done;
 	pb->phase = P_CHECK;
+	pb->t0 = s_now_us();
 	if (s_spawn(pb, argv, tov[0], top[1], cerr))
 		goto done;
 	char *pargv[ARGV_FIXED + 1], pbuf[8192];
 	static char *const none[] = { NULL };
 	b->phase = P_RUN;
+	b->t0 = s_now_us();
 	if (s_argv(b, b->lang, pargv, pbuf, sizeof pbuf, b->js.lim, b->lang->policy,
 		   b->lang->run, false, none) || s_spawn(b, pargv, top[0], tov[1], err)) {
 		syscall(SYS_pidfd_send_signal, pb->pidfd, SIGKILL, NULL, 0);

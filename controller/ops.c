@@ -602,9 +602,9 @@ static char *s_pkg_read(const problem *p, const char *full, size_t *len, size_t 
 }
 
 /* The output validator into the problem's description, its sources
- * included: a job keeps the validator it was accepted with. In an
- * interpreted language the one source file in it is renamed to the
- * language's `source` (main.py), which its run command names. */
+ * included: a job keeps the validator it was accepted with. When the
+ * language's run command names its `source` (main.py), the one source
+ * file in that language is renamed to it. */
 static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 			    char *err, size_t errlen)
 {
@@ -614,6 +614,10 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 	size_t cap = VALIDATOR_MAX;
 	for (int i = 0; i < p->nvsrc; i++)
 		nmain += !strcmp(p->vsrc[i].lang, p->validator_lang);
+	/* A run command that names the source (python3 main.py) needs it
+	 * under that name; one that runs what the compile made (./main) or
+	 * globs (gcc *.c) takes the package's names. */
+	bool named = strstr(l->run, l->source) != NULL, rename = named && nmain == 1;
 	mp_w_str(w, "validator");
 	mp_w_map(w, 8);
 	mp_w_kstr(w, "style", p->testlib ? "testlib" : "kattis");
@@ -636,14 +640,13 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 			return snprintf(err, errlen, "%s: %s", full + strlen(p->dir) + 1,
 					errno == EFBIG ? "the output validator's files are over 4 MiB "
 					"or not regular files" : strerror(errno)), -1;
-		bool main = !*l->compile && nmain == 1 &&
-			    !strcmp(p->vsrc[i].lang, p->validator_lang);
+		bool main = rename && !strcmp(p->vsrc[i].lang, p->validator_lang);
 		mp_w_array(w, 2);
 		mp_w_str(w, main ? l->source : p->vsrc[i].path);
 		mp_w_bin(w, buf, len);
 		free(buf);
 	}
-	if (!*l->compile && nmain != 1)
+	if (named && nmain != 1)
 		return snprintf(err, errlen, "%s: %d %s files in the output validator: "
 				"which one is the program?", p->validator_path + strlen(p->dir) + 1,
 				nmain, p->validator_lang), -1;
