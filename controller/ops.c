@@ -780,12 +780,17 @@ static void s_problem_view(mp_w *w, const msgpack_object *d)
 {
 	const msgpack_object *t = mp_get(d, "tests");
 	uint64_t v;
-	mp_w_map(w, 6);
+	mp_w_map(w, 8);
 	mp_w_str(w, "id"), mp_w_object(w, mp_get(d, "id"));
 	mp_w_str(w, "name"), mp_w_object(w, mp_get(d, "name"));
-	bool sc = false;
+	bool sc = false, ia = false;
 	mp_as_bool(mp_get(d, "scoring"), &sc);
 	mp_w_kstr(w, "type", sc ? "scoring" : "pass-fail");
+	const msgpack_object *val = mp_get(d, "validator");
+	mp_as_bool(mp_get(val, "interactive"), &ia);
+	mp_w_kbool(w, "interactive", ia);
+	mp_w_kstr(w, "validator", !val ? "default" :
+		  mp_str_eq(mp_get(val, "style"), "testlib") ? "testlib" : "kattis");
 	mp_w_str(w, "limits");
 	mp_w_map(w, 3);
 	static const struct { const char *k, *out; int lim; } lims[] = {

@@ -5,7 +5,7 @@
 # runs in a box of the daemon, never on this machine (some are hostile).
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 35
+plan 36
 jd_must_start
 
 W=$JB/verify
@@ -102,9 +102,9 @@ grep -q 'legacy-pf/submissions: No such file or directory' "$W/e"; ok_ $? "which
 jb problem verify "$JB/nosuch"
 is_ "$RC" 2 "a directory that does not exist: exit 2"
 
-# 6. The other packages (checkers and interactive problems come with the
-#    daemon's issue 5 work: until it lands, these say so).
-for p in float scored kattis-validator testlib-checker interactive; do
+# 6. The other packages: a float tolerance, groups, a Kattis validator (in
+#    both formats), a testlib checker, an interactive problem.
+for p in float scored kattis-validator divisor-2023 testlib-checker interactive; do
 	if [ ! -d "$P/$p/submissions" ]; then
 		ok 1 "verify $p: the package is missing"
 		continue
