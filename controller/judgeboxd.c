@@ -35,6 +35,7 @@
 
 const conf_t *G_conf;
 bool G_draining;
+bool G_problems_changed;
 int64_t G_started_at;
 int G_cgroup;
 static bool s_syslog;
@@ -525,6 +526,9 @@ static void s_end_turn(void)
 			free(m);
 		}
 	}
+	if (ok && G_problems_changed)	/* before the replies: what they say is done */
+		ops_problems_gc();
+	G_problems_changed = false;
 	s_flush(true);
 }
 
@@ -725,6 +729,7 @@ int main(int argc, char **argv)
 		return 71;
 	store_begin();
 	store_each_active(s_recover_one, NULL);
+	ops_problems_gc();
 	s_schedule();		/* recovered jobs start now, not at the first request */
 	void *ctx = zmq_ctx_new();
 	s_router = s_bind(ctx, ZMQ_ROUTER, conf.endpoint, false);

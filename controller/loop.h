@@ -47,11 +47,16 @@ int wait_add(const req_t *r, uint64_t id, int64_t deadline, int flags,
 
 extern const conf_t *G_conf;
 extern bool G_draining;
+/* A problem was imported this turn: after the commit, old snapshots go. */
+extern bool G_problems_changed;
 extern int64_t G_started_at;
 extern int G_cgroup;
 
 /* ops.c */
 void ops_handle(const req_t *r, const void *body, size_t len);
+/* Remove the problem snapshots (ops.c) that no committed problem and no
+ * unfinished job names. */
+void ops_problems_gc(void);
 /* The reply to a wait: the job, after commit. */
 void ops_reply_job(const req_t *r, uint64_t id, int flags, bool dup);
 

@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/openat2.h>
+#include <dirent.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -654,13 +656,13 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 }
 
 /* The judge's description of a loaded package: what submit needs. */
-static int s_problem_desc(mp_w *w, const problem *p, const lang_t *vl, char *err,
-			  size_t errlen)
+static int s_problem_desc(mp_w *w, const problem *p, const char *dir, const lang_t *vl,
+			  char *err, size_t errlen)
 {
 	mp_w_map(w, vl ? 11 : 10);
 	if (vl && s_validator_desc(w, p, vl, err, errlen))
 		return -1;
-	mp_w_kstr(w, "dir", p->dir);
+	mp_w_kstr(w, "dir", dir);
 	mp_w_kstr(w, "id", p->id);
 	mp_w_kstr(w, "name", p->name);
 	mp_w_kbool(w, "scoring", p->scoring);
@@ -707,6 +709,168 @@ static int s_problem_desc(mp_w *w, const problem *p, const lang_t *vl, char *err
 	return 0;
 }
 
+/* ---- problem snapshots ----
+ *
+ * An import copies the package's test files into the daemon's state:
+ * state_dir/problems/ID.STAMP/N.in and N.ans. Judging and problem_get read
+ * the snapshot, never the package: editing or removing the package
+ * changes nothing until the next import, and a job accepted before a
+ * re-import is judged against the data it was accepted with. A snapshot
+ * that no committed problem and no unfinished job names is removed after
+ * the commit of an import, and at start-up (ops_problems_gc). The copy blocks the loop for as long as
+ * it takes (copy_file_range: a reflink where the file system has them). */
+
+static int s_copy_fd(int from, int to)
+{
+	struct stat st;
+	if (fstat(from, &st) || !S_ISREG(st.st_mode))
+		return errno = EINVAL, -1;
+	off_t left = st.st_size;
+	bool plain = false;
+	while (left > 0) {
+		ssize_t n = plain ? sendfile(to, from, NULL, (size_t)left) :
+			copy_file_range(from, NULL, to, NULL, (size_t)left, 0);
+		if (n < 0 && !plain && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+					 errno == EOPNOTSUPP)) {
+			plain = true;		/* another file system: copy it */
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? (errno = EIO, -1) : -1;
+		left -= n;
+	}
+	return 0;
+}
+
+static int s_snapshot_rm(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int fd = d ? dirfd(d) : -1;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			unlinkat(fd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	return rmdir(dir);
+}
+
+/* Copy p's tests into a new snapshot, dir (512 bytes); p's test paths
+ * then name it. */
+static int s_snapshot(problem *p, char *dir, char *err, size_t errlen)
+{
+	char path[600];
+	int pkg = -1, from = -1, to = -1, r = -1;
+	snprintf(path, sizeof path, "%s/problems", G_conf->state_dir);
+	mkdir(path, 0700);
+	if ((size_t)snprintf(dir, 512, "%s/%s.%" PRId64, path, p->id, now_ms()) >= 450)
+		return snprintf(err, errlen, "the state directory's name is too long"), -1;
+	if (mkdir(dir, 0700) || (pkg = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%.400s: %s", pkg < 0 && errno != EEXIST ? p->dir : dir,
+			 strerror(errno));
+		goto done;
+	}
+	size_t n = strlen(p->dir);
+	for (int i = 0; i < p->ntests; i++)
+		for (int k = 0; k < 2; k++) {
+			char *src = k ? p->tests[i].ans : p->tests[i].in;
+			struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+						.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+			snprintf(path, sizeof path, "%s/%d.%s", dir, i, k ? "ans" : "in");
+			if (strncmp(src, p->dir, n) || src[n] != '/' ||
+			    (from = (int)syscall(SYS_openat2, pkg, src + n + 1, &how, sizeof how)) < 0 ||
+			    (to = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
+			    s_copy_fd(from, to) || close(to)) {
+				snprintf(err, errlen, "%.300s: cannot copy it into the daemon's state: %s",
+					 src + (strncmp(src, p->dir, n) ? 0 : n + 1), strerror(errno));
+				to = -1;
+				goto done;
+			}
+			to = -1;
+			close(from), from = -1;
+			snprintf(src, sizeof p->tests[i].in, "%.500s", path);
+		}
+	r = 0;
+done:
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	if (pkg >= 0)
+		close(pkg);
+	if (r)
+		s_snapshot_rm(dir);
+	return r;
+}
+
+/* The snapshot directory a problem description names, into a list. */
+static void s_gc_keep(char (**keep)[512], size_t *n, const void *desc, size_t len)
+{
+	mp_doc d;
+	char err[64], *dir;
+	char (*k)[512] = realloc(*keep, (*n + 1) * sizeof **keep);
+	if (!k)
+		return;
+	*keep = k;
+	if (mp_parse(&d, desc, len, false, err, sizeof err))
+		return;
+	const msgpack_object *desc_o = mp_get(d.root, "desc");
+	dir = k[*n];
+	if (mp_str_copy(mp_get(desc_o ? desc_o : d.root, "dir"), dir, sizeof k[*n]))
+		++*n;
+	mp_doc_free(&d);
+}
+
+typedef struct { char (*keep)[512]; size_t n; } gc_t;
+
+static void s_gc_job(void *arg, uint64_t id, const char *user, int state, uint64_t attempt)
+{
+	gc_t *g = arg;
+	jobspec_t js;
+	(void)user, (void)state, (void)attempt;
+	if (store_load_spec(id, &js) == 0) {
+		s_gc_keep(&g->keep, &g->n, js.spec, js.spec_len);
+		jobspec_free(&js);
+	}
+}
+
+void ops_problems_gc(void)
+{
+	gc_t g = { NULL, 0 };
+	char ids[64][65], after[65] = "", path[600];
+	int k;
+	do {
+		k = store_problem_ids(after, ids, 64);
+		for (int i = 0; i < k; i++) {
+			size_t len;
+			char *desc = store_problem_get(ids[i], &len);
+			if (desc)
+				s_gc_keep(&g.keep, &g.n, desc, len);
+			free(desc);
+		}
+		if (k > 0)
+			snprintf(after, sizeof after, "%s", ids[k - 1]);
+	} while (k == 64);
+	store_each_active(s_gc_job, &g);
+	snprintf(path, sizeof path, "%s/problems", G_conf->state_dir);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char full[1200];
+		bool kept = e->d_name[0] == '.';
+		snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+		for (size_t i = 0; i < g.n && !kept; i++)
+			kept = !strcmp(g.keep[i], full);
+		if (!kept && s_snapshot_rm(full) == 0)
+			jlog(LOG_INFO, "removed problem snapshot %s (nothing needs it)", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	free(g.keep);
+}
+
 static void s_problem_import(const ctx_t *c)
 {
 	char id[65], path[513], err[512];
@@ -720,6 +884,12 @@ static void s_problem_import(const ctx_t *c)
 		return s_bad(c, "path", "the package directory, an absolute path on the daemon's host");
 	if (problem_load(path, id, &p, err, sizeof err))
 		return s_bad(c, "path", err);
+	if (p.format == PROB_2023_07 && p.scoring) {	/* honest about what is not done */
+		size_t n = strlen(p.warnings);
+		snprintf(p.warnings + n, sizeof p.warnings - n, "problem.yaml: 2023-07 "
+			 "scoring: max_score and score inference are not applied yet; an "
+			 "accepted test scores 1\n");
+	}
 	const lang_t *vl = p.custom_validation ? conf_lang(G_conf, p.validator_lang) : NULL;
 	if (p.custom_validation && (!vl || !vl->available)) {
 		reply_error(c->r, "unavailable", "path", NULL, NULL,
@@ -728,17 +898,25 @@ static void s_problem_import(const ctx_t *c)
 		problem_free(&p);
 		return;
 	}
+	char snap[512];
+	if (s_snapshot(&p, snap, err, sizeof err)) {
+		problem_free(&p);
+		return reply_error(c->r, "unavailable", "path", NULL, NULL, "%s", err);
+	}
 	mp_w w;
 	mp_w_init(&w);
-	if (s_problem_desc(&w, &p, vl, err, sizeof err)) {
+	if (s_problem_desc(&w, &p, snap, vl, err, sizeof err)) {
 		mp_w_free(&w);
 		problem_free(&p);
+		s_snapshot_rm(snap);
 		return s_bad(c, "path", err);
 	}
+	G_problems_changed = true;	/* the replaced snapshot goes after the commit */
 	int r = !mp_w_ok(&w) || store_begin() || store_problem_put(id, p.name, w.buf, w.len, c->r->user);
 	mp_w_free(&w);
 	if (r) {
 		problem_free(&p);
+		s_snapshot_rm(snap);
 		return reply_error(c->r, "unavailable", NULL, NULL, NULL, "the store cannot be written");
 	}
 	reply_t rp;

@@ -5,7 +5,7 @@
 # input and output judged without the daemon holding either in memory.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 24
+plan 26
 P=$JB/packages
 mkdir -p "$P"
 
@@ -87,8 +87,9 @@ is "$(py submit lscore python3 'print(int(input()) ** 2 + 1)\n' all score)" \
 for i in $(seq 101); do py import "p$(printf %03d $i)" "$P/sum" >/dev/null; done
 is "$(py listall)" "106 problems, pages of 100: 2" "problem_list pages with next (106 problems)"
 
-# A link planted in a package after its import cannot lead the daemon out
-# of it: that test is a judge error, never a read of the file it points to.
+# The tests are copied at import (state_dir/problems/ID.STAMP): a package
+# changed after its import, even by a link planted to lead the daemon out
+# of it, changes nothing; a link planted before the import is refused.
 pkg moved
 tst moved secret 1 '1 1\n' '2\n'
 tst moved secret 2 '2 2\n' '4\n'
@@ -96,8 +97,13 @@ chmod -R a+rX "$P/moved"
 py import moved "$P/moved" >/dev/null
 printf '20 22\n' > "$JB/outside.in"; chmod 644 "$JB/outside.in"
 rm "$P/moved/data/secret/2.in"; ln -s "$JB/outside.in" "$P/moved/data/secret/2.in"
-is "$(py submit moved python3 "$ADD" all)" "judged judge_error secret/2 2/2" \
-	"a test input replaced by a link out of the package: judge_error, not read"
+printf '5 5\n' > "$P/moved/data/secret/1.in"
+is "$(py submit moved python3 "$ADD" all)" "judged accepted - 2/2" \
+	"a package changed after its import (an input edited, one replaced by a link out): the snapshot is judged"
+is "$(py import moved2 "$P/moved")" "error bad_request" "importing it now: the link out of the package is refused"
+py import sum "$P/sum" >/dev/null
+n=$(ls -d "$JB"/state/problems/moved.* "$JB"/state/problems/sum.* 2>/dev/null | wc -l)
+is "$n" 2 "snapshots in the state directory: one per problem, the one a re-import replaced is gone"
 
 # Requirement coverage: ids from NAME.req files and a group's testdata.yaml.
 pkg reqs
