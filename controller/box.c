@@ -20,6 +20,7 @@
 #include <linux/openat2.h>
 #include <inttypes.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -30,7 +31,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -79,8 +79,8 @@ typedef struct box {
 	/* Interactive problems: the validator runs at the same time, in the
 	 * box's peer; which of the two ended (1 program, 2 validator). */
 	bool interactive;
-	int ended;
-	int64_t t0;			/* µs, monotonic: when its helper started */
+	int ended, first;
+	int gate[4];			/* the daemon's ends of the two pipes, or -1 */
 } box_t;
 
 static const conf_t *C;
@@ -136,13 +136,6 @@ static void s_kill_stale(const box_t *b)
 		     b->n, pid);
 		kill(pid, SIGKILL);
 	}
-}
-
-static int64_t s_now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Start the helper with argv; fds 0-2 as given (-1: /dev/null). */
@@ -728,8 +721,11 @@ static char *s_read_out(box_t *b, const char *name, uint64_t cap,
 	return p;
 }
 
+static void s_gate_drop(box_t *b);
+
 static void s_release(box_t *b)
 {
+	s_gate_drop(b);
 	free(b->scores);
 	free(b->passed);
 	free(b->vrank);
@@ -1467,27 +1463,33 @@ static void s_checked(box_t *b, int code, char *rec)
  * stdout is the validator's stdin and the validator's stdout the
  * program's stdin. Neither can hang the judge: when one ends, the other
  * sees EOF or EPIPE, and each has its own limits. The program's figures
- * are its own. Kattis semantics for the verdict: whichever failed first
+ * are its own. Kattis semantics for the verdict: whichever ended first
  * decides; the validator's wrong_answer wins over a failure of the program
  * that came after it (typically SIGPIPE or EOF, because the validator had
- * stopped). The two may be reaped in one loop turn, so a death by SIGPIPE
- * tells which came second; see s_interacted. */
+ * stopped).
+ *
+ * Which ended first is known for sure, because the daemon holds the gate:
+ * it keeps its own copies of both ends of both pipes until it has reaped
+ * one side. Until then neither side can see EOF or EPIPE: the survivor of
+ * the first end blocks instead of failing because of it. Reaping the first
+ * side drops the gate, and only then can the other side learn of it. Two
+ * sides reaped in one loop turn ended on their own, each unaware of the
+ * other: the program's failure is then its own and stands. */
+static void s_gate_drop(box_t *b)
+{
+	for (int i = 0; i < 4; i++)
+		if (b->gate[i] >= 0)
+			close(b->gate[i]), b->gate[i] = -1;
+}
+
 static void s_interacted(box_t *b)
 {
 	box_t *pb = &s_peers[b - s_boxes];
 	char msg[256] = "";
 	double score = NAN;
 	const char *pv = s_run_verdict(&b->run), *v;
-	bool pipe_p = !strcmp(b->run.status, "signal") && b->run.signal == SIGPIPE;
 	bool pipe_v = !strcmp(b->chk.status, "signal") && b->chk.signal == SIGPIPE;
-	/* When each ended: its helper's start plus its job's wall time (the
-	 * two helpers take about as long to start their jobs). The validator
-	 * came first only if it ended 2 ms before the program or the program
-	 * died of SIGPIPE; closer than that, the program's failure (a limit,
-	 * a crash) is what ended the interaction: the validator's EOF follows
-	 * within a millisecond, and the two may be reaped in either order. */
-	int64_t ep = b->t0 + (int64_t)b->run.wall_us, ev = pb->t0 + (int64_t)b->chk.wall_us;
-	int first = pipe_p ? 2 : pipe_v ? 1 : ev < ep - 2000 ? 2 : 1;
+	int first = b->first;
 	const char *vv = s_check_verdict(b, pb, msg, sizeof msg, &score);
 	if (pv && first == 1)
 		v = pv, *msg = 0, score = NAN;		/* the program failed first */
@@ -1504,9 +1506,18 @@ static void s_interacted(box_t *b)
 	s_judged(b, v, msg, score);
 }
 
-/* One side of an interaction ended: the second one's end judges the test. */
+/* One side of an interaction ended (1 program, 2 validator): the first
+ * drops the gate, unless the other has ended too (its helper is already
+ * reaped, or waits to be): then the program came first. The second one's
+ * end judges the test. */
 static void s_side_ended(box_t *b, int side)
 {
+	if (!b->ended) {
+		box_t *other = side == 1 ? &s_peers[b - s_boxes] : b;
+		struct pollfd q = { .fd = other->pidfd, .events = POLLIN };
+		b->first = other->pidfd >= 0 && poll(&q, 1, 0) == 1 ? 1 : side;
+		s_gate_drop(b);
+	}
 	if ((b->ended |= side) == 3)
 		s_interacted(b);
 }
@@ -1554,7 +1565,8 @@ static int s_start_interact(box_t *b)
 	for (t = strtok_r(flags, " ", &save); t && nx < 8 + 31; t = strtok_r(NULL, " ", &save))
 		xa[nx++] = t;
 	xa[nx] = NULL;
-	b->ended = 0;
+	b->ended = b->first = 0;
+	s_gate_drop(b);
 	memset(&b->run, 0, sizeof b->run);
 	memset(&b->chk, 0, sizeof b->chk);
 	if (!s_peers_ok || s_peer_clean(pb) ||
@@ -1569,19 +1581,19 @@ static int s_start_interact(box_t *b)
 		   b->vlang->run, false, xa))
 		goto done;
 	pb->phase = P_CHECK;
-	pb->t0 = s_now_us();
 	if (s_spawn(pb, argv, tov[0], top[1], cerr))
 		goto done;
 	char *pargv[ARGV_FIXED + 1], pbuf[8192];
 	static char *const none[] = { NULL };
 	b->phase = P_RUN;
-	b->t0 = s_now_us();
 	if (s_argv(b, b->lang, pargv, pbuf, sizeof pbuf, b->js.lim, b->lang->policy,
 		   b->lang->run, false, none) || s_spawn(b, pargv, top[0], tov[1], err)) {
 		syscall(SYS_pidfd_send_signal, pb->pidfd, SIGKILL, NULL, 0);
 		goto done;
 	}
 	r = 0;
+	memcpy(b->gate, (int[]){ tov[0], tov[1], top[0], top[1] }, sizeof b->gate);
+	tov[0] = tov[1] = top[0] = top[1] = -1;	/* held until one side ends */
 done:
 	if (r)
 		jlog(LOG_ERR, "job %" PRIu64 " box %u: cannot start the interaction%s",
@@ -1902,6 +1914,8 @@ int box_init(const conf_t *c)
 		box_t *pb = &s_peers[i];
 		pb->n = c->first_box + c->boxes + i;
 		pb->pidfd = pb->resfd = -1;
+		for (int k = 0; k < 4; k++)
+			s_boxes[i].gate[k] = pb->gate[k] = -1;
 		pb->lang = NULL;
 	}
 	char *setup[] = { "judgebox-helper", "setup", NULL };

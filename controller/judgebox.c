@@ -2040,11 +2040,12 @@ static void s_history_line(const msgpack_object *job)
 {
 	char state[32], status[64], lang[64], label[300], created[32];
 	s_fmt_time(s_u64(job, "created_at", 0), created, sizeof created);
-	printf("%-8" PRIu64 " %-10s %-14s %-10s %-16s %s\n", s_u64(job, "id", 0),
+	/* The label last: it may be long (problem verify's are). */
+	printf("%-8" PRIu64 " %-10s %-14s %-10s %-19s %s\n", s_u64(job, "id", 0),
 	       s_str(job, "state", state, sizeof state, "?"),
 	       s_str(s_map(job, "result"), "status", status, sizeof status, "-"),
-	       s_str(job, "lang", lang, sizeof lang, "?"),
-	       s_str(job, "label", label, sizeof label, "-"), created);
+	       s_str(job, "lang", lang, sizeof lang, "?"), created,
+	       s_str(job, "label", label, sizeof label, "-"));
 }
 
 /* One list request: the filters, the page size and the cursor. */
@@ -2131,8 +2132,8 @@ static int s_cmd_history(s_ctx *x)
 {
 	static const s_lister l = { "jobs", s_build_list, s_history_line };
 	if (!x->o.json)
-		printf("%-8s %-10s %-14s %-10s %-16s %s\n", "ID", "STATE", "STATUS",
-		       "LANG", "LABEL", "CREATED");
+		printf("%-8s %-10s %-14s %-10s %-19s %s\n", "ID", "STATE", "STATUS",
+		       "LANG", "CREATED", "LABEL");
 	return s_list_pages(x, &l);
 }
 

@@ -74,6 +74,10 @@ echo '$ judgebox test sum_int.c --tests tests/demo/sum-tests --all   (int overfl
 jb test "$SRC/judge/main.c" --tests "$TOP/tests/demo/sum-tests" --all
 echo "[judgebox exit status $?]"
 
+echo
+echo "=== The history of this session so far (judgebox history)"
+jb history --limit 20
+
 # A whole problem package checked before a contest: imported, and each of
 # its own submissions judged against what its directory says it should get.
 # The daemon reads the package as its user: a readable copy.
@@ -86,8 +90,12 @@ echo '$ judgebox problem verify tests/packages/sum'
 "$JUDGEBOX" problem verify "$JB/sum"
 echo "[judgebox exit status $?]"
 
-echo
-echo "=== The history of this session (judgebox history)"
-jb history --limit 20
+# An interactive one: each submission and the problem's validator run at
+# the same time, each in its own jail, joined by pipes.
+cp -r "$TOP/tests/packages/interactive" "$JB/interactive" && chmod -R a+rX "$JB/interactive"
+printf '\n=== An interactive problem: guess the number (tests/packages/interactive)\n'
+echo '$ judgebox problem verify tests/packages/interactive'
+"$JUDGEBOX" problem verify "$JB/interactive"
+echo "[judgebox exit status $?]"
 echo
 jd_stop && echo "judgeboxd drained and stopped (exit 0)."
