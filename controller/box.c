@@ -441,7 +441,7 @@ static int s_argv(box_t *b, const lang_t *l, char **argv, char *buf,
 	     t = strtok_r(NULL, " ", &save))
 		argv[n++] = t;
 	k += wlen + 1;
-	while (xargs && *xargs && n < ARGV_FIXED + 8)
+	while (xargs && *xargs && n < ARGV_FIXED + 40)
 		argv[n++] = *xargs++;
 	const msgpack_object *a = xargs ? NULL : mp_get(b->spec.root, "args");
 	for (uint32_t i = 0; a && i < a->via.array.size; i++) {
@@ -1305,37 +1305,51 @@ static int s_feedback_dir(int dir)
 	return r ? -1 : 0;
 }
 
+/* The validator's limits (the problem's validation limits, the rest the
+ * daemon's defaults, all cut to the ceilings) and its arguments. */
+typedef struct vrun {
+	limits_t lim;
+	char flags[600];
+	char *xa[40];
+} vrun_t;
+
+static void s_vrun(box_t *b, bool testlib, vrun_t *v)
+{
+	static const struct { const char *k; int i; } vl[] = {
+		{ "cpu_ms", L_CPU }, { "memory_kb", L_MEM }, { "fsize_kb", L_FSIZE } };
+	char tf[256] = "", *save, *t;
+	int nx = 0;
+	memcpy(v->lim, C->def, sizeof v->lim);
+	for (size_t i = 0; i < 3; i++)
+		mp_as_uint(mp_get(b->val, vl[i].k), &v->lim[vl[i].i]);
+	v->lim[L_WALL] = v->lim[L_CPU] * 2 + 1000;
+	for (int i = 0; i < L_COUNT; i++)
+		if (v->lim[i] > C->hceil[i])
+			v->lim[i] = C->hceil[i];
+	v->xa[nx++] = "/box/judge_in";
+	if (testlib) {
+		v->xa[nx++] = "/box/team_out", v->xa[nx++] = "/box/judge_ans";
+		v->xa[nx] = NULL;
+		return;
+	}
+	v->xa[nx++] = "/box/judge_ans", v->xa[nx++] = "/box/feedback/";
+	*v->flags = 0;
+	mp_str_copy(mp_get(b->desc, "flags"), v->flags, sizeof v->flags);
+	mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[5], tf, sizeof tf);
+	if (*tf)
+		snprintf(v->flags + strlen(v->flags), sizeof v->flags - strlen(v->flags), " %s", tf);
+	for (t = strtok_r(v->flags, " ", &save); t && nx < 39; t = strtok_r(NULL, " ", &save))
+		v->xa[nx++] = t;
+	v->xa[nx] = NULL;
+}
+
 static int s_start_check(box_t *b)
 {
 	bool testlib = mp_str_eq(mp_get(b->val, "style"), "testlib");
 	int dir = -1, in = -1, ans = -1, out = -1, cout = -1, cerr = -1, r = -1;
-	char *argv[ARGV_FIXED + 9], buf[8192], flags[600] = "", tf[256] = "";
-	char *xa[8 + 32], *save, *t;
-	int nx = 0;
-	limits_t lim;
-	memcpy(lim, C->def, sizeof lim);
-	static const struct { const char *k; int i; } vl[] = {
-		{ "cpu_ms", L_CPU }, { "memory_kb", L_MEM }, { "fsize_kb", L_FSIZE } };
-	for (size_t i = 0; i < 3; i++)
-		mp_as_uint(mp_get(b->val, vl[i].k), &lim[vl[i].i]);
-	lim[L_WALL] = lim[L_CPU] * 2 + 1000;
-	for (int i = 0; i < L_COUNT; i++)
-		if (lim[i] > C->hceil[i])
-			lim[i] = C->hceil[i];
-	if (testlib) {
-		xa[nx++] = "/box/judge_in", xa[nx++] = "/box/team_out";
-		xa[nx++] = "/box/judge_ans";
-	} else {
-		xa[nx++] = "/box/judge_in", xa[nx++] = "/box/judge_ans";
-		xa[nx++] = "/box/feedback/";
-		mp_str_copy(mp_get(b->desc, "flags"), flags, sizeof flags);
-		mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[5], tf, sizeof tf);
-		if (*tf)
-			snprintf(flags + strlen(flags), sizeof flags - strlen(flags), " %s", tf);
-		for (t = strtok_r(flags, " ", &save); t && nx < 8 + 31; t = strtok_r(NULL, " ", &save))
-			xa[nx++] = t;
-	}
-	xa[nx] = NULL;
+	char *argv[ARGV_FIXED + 41], buf[8192];
+	vrun_t v;
+	s_vrun(b, testlib, &v);
 	if (s_load_prog(b, b->vlang, b->vfiles, b->vcache_entry) ||
 	    (dir = s_boxdir(b)) < 0 || (in = s_test_file(b, 3)) < 0 ||
 	    (ans = s_test_file(b, 4)) < 0 ||
@@ -1343,8 +1357,8 @@ static int s_start_check(box_t *b)
 	    s_copy_in(dir, "judge_in", in) || s_copy_in(dir, "judge_ans", ans) ||
 	    (testlib ? s_copy_in(dir, "team_out", out) : s_feedback_dir(dir)) ||
 	    (cout = s_open_out(b, "check.out")) < 0 || (cerr = s_open_out(b, "check.err")) < 0 ||
-	    s_argv(b, b->vlang, argv, buf, sizeof buf, lim, b->vlang->policy,
-		   b->vlang->run, false, xa))
+	    s_argv(b, b->vlang, argv, buf, sizeof buf, v.lim, b->vlang->policy,
+		   b->vlang->run, false, v.xa))
 		goto done;
 	b->phase = P_CHECK;
 	r = s_spawn(b, argv, testlib ? -1 : out, cout, cerr);
@@ -1544,27 +1558,9 @@ static int s_start_interact(box_t *b)
 	box_t *pb = &s_peers[b - s_boxes];
 	int dir = -1, in = -1, ans = -1, err = -1, cerr = -1, r = -1;
 	int tov[2] = { -1, -1 }, top[2] = { -1, -1 };	/* to validator, to program */
-	char *argv[ARGV_FIXED + 9], buf[8192], flags[600] = "", tf[256] = "";
-	char *xa[8 + 32], *save, *t;
-	int nx = 0;
-	limits_t lim;
-	memcpy(lim, C->def, sizeof lim);
-	static const struct { const char *k; int i; } vl[] = {
-		{ "cpu_ms", L_CPU }, { "memory_kb", L_MEM }, { "fsize_kb", L_FSIZE } };
-	for (size_t i = 0; i < 3; i++)
-		mp_as_uint(mp_get(b->val, vl[i].k), &lim[vl[i].i]);
-	lim[L_WALL] = lim[L_CPU] * 2 + 1000;
-	for (int i = 0; i < L_COUNT; i++)
-		if (lim[i] > C->hceil[i])
-			lim[i] = C->hceil[i];
-	xa[nx++] = "/box/judge_in", xa[nx++] = "/box/judge_ans", xa[nx++] = "/box/feedback/";
-	mp_str_copy(mp_get(b->desc, "flags"), flags, sizeof flags);
-	mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[5], tf, sizeof tf);
-	if (*tf)
-		snprintf(flags + strlen(flags), sizeof flags - strlen(flags), " %s", tf);
-	for (t = strtok_r(flags, " ", &save); t && nx < 8 + 31; t = strtok_r(NULL, " ", &save))
-		xa[nx++] = t;
-	xa[nx] = NULL;
+	char *argv[ARGV_FIXED + 41], buf[8192];
+	vrun_t v;
+	s_vrun(b, false, &v);
 	b->ended = b->first = 0;
 	s_gate_drop(b);
 	memset(&b->run, 0, sizeof b->run);
@@ -1577,8 +1573,8 @@ static int s_start_interact(box_t *b)
 	    s_copy_in(dir, "judge_ans", ans) || s_feedback_dir(dir) ||
 	    (cerr = s_open_out(pb, "check.err")) < 0 || (err = s_open_out(b, "stderr")) < 0 ||
 	    pipe2(tov, O_CLOEXEC) || pipe2(top, O_CLOEXEC) ||
-	    s_argv(pb, b->vlang, argv, buf, sizeof buf, lim, b->vlang->policy,
-		   b->vlang->run, false, xa))
+	    s_argv(pb, b->vlang, argv, buf, sizeof buf, v.lim, b->vlang->policy,
+		   b->vlang->run, false, v.xa))
 		goto done;
 	pb->phase = P_CHECK;
 	if (s_spawn(pb, argv, tov[0], top[1], cerr))
