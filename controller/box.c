@@ -1299,7 +1299,8 @@ static int s_feedback_dir(int dir)
 		return -1;
 	int fb = openat(dir, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int r = fb < 0 || s_put(fb, "judgemessage.txt", 16, "", 0, 0666) ||
-		s_put(fb, "score.txt", 9, "", 0, 0666);
+		s_put(fb, "score.txt", 9, "", 0, 0666) ||
+		s_put(fb, "score_multiplier.txt", 20, "", 0, 0666);
 	if (fb >= 0)
 		close(fb);
 	return r ? -1 : 0;
@@ -1410,17 +1411,27 @@ static const char *s_check_verdict(box_t *b, box_t *in, char *msg, size_t size,
 				   double *score_out)
 {
 	step_t *s = &b->chk;
-	bool testlib = mp_str_eq(mp_get(b->val, "style"), "testlib"), vscore = false;
+	bool testlib = mp_str_eq(mp_get(b->val, "style"), "testlib"), vscore = false, v2 = false;
 	char num[64] = "", *end;
 	double score = NAN;
 	const char *v = "judge_error";
 	mp_as_bool(mp_get(b->val, "score"), &vscore);
+	mp_as_bool(mp_get(b->val, "score_v2"), &v2);
 	s_feedback(in, testlib ? "/check.err" : "judgemessage.txt", msg, size);
 	uint64_t e = s->exit_code;
 	bool exited = !strcmp(s->status, "ok") || !strcmp(s->status, "exit");
 	if (exited && !testlib && (e == 42 || e == 43)) {
 		v = e == 42 ? "accepted" : "wrong_answer";
-		if (vscore && e == 42) {
+		if (v2 && e == 42) {		/* both optional; the multiplier of the test's max */
+			s_feedback(in, "score_multiplier.txt", num, sizeof num);
+			double m = strtod(num, &end);
+			if (end != num && isfinite(m) && m >= 0 && m <= 1)
+				score = m * s_group_field(b, b->test_idx, 3);
+			s_feedback(in, "score.txt", num, sizeof num);
+			double sc = strtod(num, &end);
+			if (end != num && isfinite(sc) && sc >= 0)
+				score = sc;
+		} else if (vscore && e == 42) {
 			s_feedback(in, "score.txt", num, sizeof num);
 			score = strtod(num, &end);
 			if (end == num || !isfinite(score)) {

@@ -621,10 +621,12 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 	 * globs (gcc *.c) takes the package's names. */
 	bool named = strstr(l->run, l->source) != NULL, rename = named && nmain == 1;
 	mp_w_str(w, "validator");
-	mp_w_map(w, 8);
+	mp_w_map(w, 9);
 	mp_w_kstr(w, "style", p->testlib ? "testlib" : "kattis");
 	mp_w_kstr(w, "lang", l->id);
 	mp_w_kbool(w, "score", p->validator_score);
+	/* 2023-07 scoring: score.txt or score_multiplier.txt, either optional */
+	mp_w_kbool(w, "score_v2", p->format == PROB_2023_07 && p->scoring);
 	mp_w_kbool(w, "interactive", p->interactive);
 	mp_w_kuint(w, "cpu_ms", p->validation_time_s * 1000);
 	mp_w_kuint(w, "memory_kb", p->validation_memory_mb * 1024);
@@ -653,6 +655,27 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 				"which one is the program?", p->validator_path + strlen(p->dir) + 1,
 				nmain, p->validator_lang), -1;
 	return 0;
+}
+
+/* 2023-07 scoring (the 2025-09 spec's "Scoring problems") in the legacy
+ * grader's terms (box.c): a test's score when accepted, the group's
+ * aggregation and its cap. A test in a sum group scores max_score / N (N:
+ * the group's own tests), in a min group max_score; a pass-fail group
+ * scores max_score if every test is accepted, else 0: min over tests that
+ * score max_score. An unbounded group (no max_score) counts 1 per
+ * accepted test unless its validator writes score.txt. */
+static void s_score_v2(const problem *p, int gi, const char **agg, double *accept,
+		       double *cap)
+{
+	const prob_group *g = &p->groups[gi];
+	int n = 0;
+	for (int i = 0; i < p->ntests; i++)
+		n += p->tests[i].gidx == gi;
+	bool bounded = isfinite(g->max_score);
+	*agg = !strcmp(g->aggregation, "sum") || !*g->aggregation ? "sum" : "min";
+	*accept = !bounded ? 1 : !strcmp(g->aggregation, "sum") ? (n ? g->max_score / n : 0) :
+		  g->max_score;
+	*cap = bounded ? g->max_score : 1e300;
 }
 
 /* The judge's description of a loaded package: what submit needs. */
@@ -691,15 +714,19 @@ static int s_problem_desc(mp_w *w, const problem *p, const char *dir, const lang
 	mp_w_array(w, (uint32_t)p->ngroups);
 	for (int i = 0; i < p->ngroups; i++) {
 		const prob_group *g = &p->groups[i];
+		const char *agg = g->aggregation;
+		double accept = g->accept_score, cap = isfinite(g->range_max) ? g->range_max : 1e300;
+		if (p->format == PROB_2023_07 && p->scoring)
+			s_score_v2(p, i, &agg, &accept, &cap);
 		mp_w_array(w, 13);
 		mp_w_str(w, g->path);
 		mp_w_int(w, g->parent);
-		mp_w_str(w, g->aggregation);
-		mp_w_float(w, g->accept_score);
+		mp_w_str(w, agg);
+		mp_w_float(w, accept);
 		mp_w_float(w, g->reject_score);
 		mp_w_bool(w, !strcmp(g->path, "sample") || !strncmp(g->path, "sample/", 7));
 		mp_w_float(w, isfinite(g->range_min) ? g->range_min : -1e300);
-		mp_w_float(w, isfinite(g->range_max) ? g->range_max : 1e300);
+		mp_w_float(w, cap);
 		mp_w_bool(w, g->on_reject_break);
 		mp_w_str(w, *g->verdict_mode ? g->verdict_mode : "worst_error");
 		mp_w_bool(w, g->accept_if_any_accepted);
@@ -884,11 +911,18 @@ static void s_problem_import(const ctx_t *c)
 		return s_bad(c, "path", "the package directory, an absolute path on the daemon's host");
 	if (problem_load(path, id, &p, err, sizeof err))
 		return s_bad(c, "path", err);
-	if (p.format == PROB_2023_07 && p.scoring) {	/* honest about what is not done */
+	for (int i = 0; p.format == PROB_2023_07 && p.scoring && i < p.ngroups; i++) {
+		const prob_group *g = &p.groups[i];	/* honest about what is not done */
 		size_t n = strlen(p.warnings);
-		snprintf(p.warnings + n, sizeof p.warnings - n, "problem.yaml: 2023-07 "
-			 "scoring: max_score and score inference are not applied yet; an "
-			 "accepted test scores 1\n");
+		if (g->parent >= 0 && isfinite(p.groups[g->parent].max_score) && isnan(g->max_score) &&
+		    strncmp(g->path, "sample", 6))
+			snprintf(p.warnings + n, sizeof p.warnings - n, "data/%s: no max_score "
+				 "under a bounded group: an accepted test counts 1\n", g->path);
+		else if (!strcmp(g->aggregation, "pass-fail") && i + 1 < p.ngroups &&
+			 p.groups[i + 1].parent == i)
+			snprintf(p.warnings + n, sizeof p.warnings - n, "data/%s: a pass-fail "
+				 "group with subgroups scores the least of theirs, not its "
+				 "max_score\n", g->path);
 	}
 	const lang_t *vl = p.custom_validation ? conf_lang(G_conf, p.validator_lang) : NULL;
 	if (p.custom_validation && (!vl || !vl->available)) {

@@ -5,7 +5,7 @@
 # runs in a box of the daemon, never on this machine (some are hostile).
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 36
+plan 37
 jd_must_start
 
 W=$JB/verify
@@ -104,7 +104,7 @@ is_ "$RC" 2 "a directory that does not exist: exit 2"
 
 # 6. The other packages: a float tolerance, groups, a Kattis validator (in
 #    both formats), a testlib checker, an interactive problem.
-for p in float scored kattis-validator divisor-2023 testlib-checker interactive; do
+for p in float scored scored-2023 kattis-validator divisor-2023 testlib-checker interactive; do
 	if [ ! -d "$P/$p/submissions" ]; then
 		ok 1 "verify $p: the package is missing"
 		continue
