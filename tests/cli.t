@@ -157,7 +157,7 @@ is "$RC/$(line1)" "1/cancelled" "watch of a cancelled job: exit 1"
 # history: one page, the next one, every page.
 jb history --label "cli-$$" --limit 1
 is "$RC/$(wc -l < "$W/o")" "0/2" "history --limit 1: a heading and one job"
-is "$(sed -n 2p "$W/o" | awk '{print $1, $2, $5}')" "$id3 cancelled cli-$$" "the newest job first: id, state, label"
+is "$(sed -n 2p "$W/o" | awk '{print $1, $2, $NF}')" "$id3 cancelled cli-$$" "the newest job first: id, state, label"
 has e '--cursor '; ok_ $? "stderr says how to get more"
 cur=$(sed -n 's/.*--cursor //p' "$W/e")
 jb history --label "cli-$$" --limit 1 --cursor "$cur"
