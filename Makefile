@@ -143,6 +143,7 @@ $(BENCH_BIN): tests/bench/spawn.c
 bench: deps all $(BENCH_BIN)
 	bash tests/bench/helper.sh $(O)
 	bash tests/bench/judgeboxd.sh
+	bash tests/bench/judge.sh
 
 install: $(HELPER) $(JUDGEBOXD) $(JUDGEBOX)
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
