@@ -61,6 +61,8 @@ typedef struct box {
 	 * one compile; the first failure's verdict and name. */
 	const msgpack_object *tests;
 	const msgpack_object *desc;	/* submit: the problem; tests are files */
+	mp_doc ddoc;			/* ... read from its snapshot's desc.mp */
+	char *dbuf;
 	unsigned test_idx, ntests;
 	bool all;
 	double *scores;			/* submit: each test's score */
@@ -726,6 +728,10 @@ static void s_gate_drop(box_t *b);
 static void s_release(box_t *b)
 {
 	s_gate_drop(b);
+	mp_doc_free(&b->ddoc);
+	memset(&b->ddoc, 0, sizeof b->ddoc);
+	free(b->dbuf);
+	b->dbuf = NULL;
 	free(b->scores);
 	free(b->passed);
 	free(b->vrank);
@@ -1748,6 +1754,32 @@ void box_ready(int fd)
 	}
 }
 
+/* A submission's problem: the desc.mp of the snapshot its spec names
+ * (ops.c), ours, read whole (its size is the problem's: tests and the
+ * validator's sources, at most a few MiB). */
+static int s_load_desc(box_t *b, char *why, size_t size)
+{
+	char path[600], err[160];
+	struct stat st;
+	if (!mp_str_copy(mp_get(b->spec.root, "snap"), path, sizeof path - 8))
+		return snprintf(why, size, "the stored job names no problem"), -1;
+	strcat(path, "/desc.mp");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = -1;
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (b->dbuf = malloc((size_t)st.st_size + 1)))
+		n = read(fd, b->dbuf, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0 || n != st.st_size)
+		return snprintf(why, size, "%s: %s", path, n < 0 ? strerror(errno) :
+				"short read"), -1;
+	if (mp_parse(&b->ddoc, b->dbuf, (size_t)n, false, err, sizeof err))
+		return snprintf(why, size, "%s: %s", path, err), -1;
+	b->desc = b->ddoc.root;
+	return 0;
+}
+
 /* A `test` job's tests, comparison and mode, from its spec. */
 static int s_test_setup(box_t *b, char *why, size_t size)
 {
@@ -1758,7 +1790,9 @@ static int s_test_setup(box_t *b, char *why, size_t size)
 	b->test_idx = b->ntests = 0;
 	*b->verdict = *b->first_fail = *b->fail_status = 0;
 	if (mp_str_eq(mp_get(b->spec.root, "kind"), "submit")) {
-		b->desc = mp_get(b->spec.root, "desc");
+		b->desc = mp_get(b->spec.root, "desc");	/* jobs of judgebox 0.2.0 */
+		if (!b->desc && s_load_desc(b, why, size))
+			return -1;
 		b->tests = b->desc ? mp_get(b->desc, "tests") : NULL;
 		b->ntests = b->tests ? b->tests->via.array.size : 0;
 		b->all = mp_str_eq(mp_get(b->spec.root, "mode"), "all");

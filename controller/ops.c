@@ -467,6 +467,8 @@ static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t ef
 		eff[L_CPU] = tl < G_conf->ceil[L_CPU] ? tl : G_conf->ceil[L_CPU];
 	uint64_t wall = eff[L_CPU] * 2 + 1000;
 	eff[L_WALL] = wall < G_conf->ceil[L_WALL] ? wall : G_conf->ceil[L_WALL];
+	char snap[512] = "";
+	mp_str_copy(mp_get(d.root, "dir"), snap, sizeof snap);
 	mp_doc_free(&d);
 	if (s_opt_str(c, "mode", 1, 15, mode) < 0 ||
 	    (strcmp(mode, "first_failure") && strcmp(mode, "all"))) {
@@ -475,8 +477,7 @@ static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t ef
 	}
 	mp_w_kstr(spec, "problem", id);
 	mp_w_kstr(spec, "mode", mode);
-	mp_w_str(spec, "desc");
-	mp_w_raw(spec, desc, len);
+	mp_w_kstr(spec, "snap", snap);	/* its desc.mp: the problem as now */
 	free(desc);
 	*n += 3;
 	return 0;
@@ -832,6 +833,26 @@ done:
 	return r;
 }
 
+/* The description beside the tests (desc.mp): a submission names only its
+ * snapshot, and the box reads the description from there (box.c), so a
+ * job stores a path, not the problem's tests and validator sources. */
+static int s_snapshot_desc(const char *dir, const void *desc, size_t len)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/desc.mp", dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	const char *p = desc;
+	while (fd >= 0 && len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n, len -= (size_t)n;
+	}
+	return fd < 0 || close(fd) || len ? -1 : 0;
+}
+
 /* The snapshot directory a problem description names, into a list. */
 static void s_gc_keep(char (**keep)[512], size_t *n, const void *desc, size_t len)
 {
@@ -843,9 +864,9 @@ static void s_gc_keep(char (**keep)[512], size_t *n, const void *desc, size_t le
 	*keep = k;
 	if (mp_parse(&d, desc, len, false, err, sizeof err))
 		return;
-	const msgpack_object *desc_o = mp_get(d.root, "desc");
+	const msgpack_object *desc_o = mp_get(d.root, "desc"), *snap = mp_get(d.root, "snap");
 	dir = k[*n];
-	if (mp_str_copy(mp_get(desc_o ? desc_o : d.root, "dir"), dir, sizeof k[*n]))
+	if (mp_str_copy(snap ? snap : mp_get(desc_o ? desc_o : d.root, "dir"), dir, sizeof k[*n]))
 		++*n;
 	mp_doc_free(&d);
 }
@@ -946,7 +967,8 @@ static void s_problem_import(const ctx_t *c)
 		return s_bad(c, "path", err);
 	}
 	G_problems_changed = true;	/* the replaced snapshot goes after the commit */
-	int r = !mp_w_ok(&w) || store_begin() || store_problem_put(id, p.name, w.buf, w.len, c->r->user);
+	int r = !mp_w_ok(&w) || s_snapshot_desc(snap, w.buf, w.len) || store_begin() ||
+		store_problem_put(id, p.name, w.buf, w.len, c->r->user);
 	mp_w_free(&w);
 	if (r) {
 		problem_free(&p);

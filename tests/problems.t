@@ -5,7 +5,7 @@
 # input and output judged without the daemon holding either in memory.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 26
+plan 29
 P=$JB/packages
 mkdir -p "$P"
 
@@ -104,6 +104,19 @@ is "$(py import moved2 "$P/moved")" "error bad_request" "importing it now: the l
 py import sum "$P/sum" >/dev/null
 n=$(ls -d "$JB"/state/problems/moved.* "$JB"/state/problems/sum.* 2>/dev/null | wc -l)
 is "$n" 2 "snapshots in the state directory: one per problem, the one a re-import replaced is gone"
+# A job accepted before a re-import is judged with the data it was accepted
+# with: a slow a + b is judging sum (a + b) when sum is re-imported as a - b.
+SLOW='import time\na, b = map(int, input().split())\ntime.sleep(0.5)\nprint(a + b)\n'
+jid=$(py queue sum python3 "$SLOW")
+pkg sub
+tst sub secret 1 '5 3\n' '2\n'
+chmod -R a+rX "$P/sub"
+py import sum "$P/sub" >/dev/null
+is "$(py verdict "$jid")" "accepted 4/4" "a job accepted before a re-import: judged with its own tests (4 of a + b)"
+is "$(py submit sum python3 "$ADD" all)" "judged wrong_answer secret/1 1/1" "a job after it: the new tests (1 of a - b)"
+py import sum "$P/sum" >/dev/null
+n=$(ls -d "$JB"/state/problems/sum.* 2>/dev/null | wc -l)
+is "$n" 1 "and once no job needs the old copies, they are gone"
 
 # Requirement coverage: ids from NAME.req files and a group's testdata.yaml.
 pkg reqs

@@ -77,6 +77,17 @@ elif a[0] in ("submit", "limits"):
         if len(a) > 5:
             line += " score=%g" % res.get("score", float("nan"))
         print(line)
+elif a[0] == "queue":		# queue PROBLEM LANG SOURCE: the job's id, not waiting
+    r = call({"op": "submit", "problem": a[1], "lang": a[2], "source": src(a[3]), "mode": "all"})
+    print(r["job"]["id"] if r["ok"] else err(r))
+elif a[0] == "verdict":		# verdict ID: when it is judged, "VERDICT RAN/TOTAL"
+    while True:
+        j = call({"op": "get", "id": int(a[1])})["job"]
+        if j["state"] in ("judged", "failed", "cancelled"):
+            res = j.get("result", {})
+            print("%s %d/%d" % (res.get("verdict"), len(res.get("tests", [])), res.get("total", 0)))
+            break
+        time.sleep(0.1)
 elif a[0] == "reqs":
     r = call({"op": "submit", "problem": a[1], "lang": a[2], "source": src(a[3]), "mode": "all",
               "wait": True})
