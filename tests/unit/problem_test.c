@@ -21,7 +21,7 @@
 #include "../../controller/problem.h"
 #include "../lib/tap.h"
 
-#define PLAN 233
+#define PLAN 238
 
 static const char *fix;		/* tests/problems */
 static char tmp[64];		/* this run's packages */
@@ -707,6 +707,24 @@ static void test_values(void)
 		"custom score, pass-fail");
 	base("valdef", "validation: default interactive\n");
 	refused(pkg("valdef"), "only custom takes score or interactive", "default interactive");
+	/* checker_style (our extension): testlib needs a validator, and batch. */
+	base("tlnone", "checker_style: testlib\n");
+	refused(pkg("tlnone"), "checker_style: testlib, but no output validator is used",
+		"checker_style: testlib without a validator");
+	base("tlia", "validation: custom interactive\nchecker_style: testlib\n");
+	put("tlia", "output_validators/c/c.cpp", "int main() { return 0; }\n");
+	refused(pkg("tlia"), "testlib checkers judge batch problems only", "testlib and interactive");
+	base("tlbad", "checker_style: polygon\n");
+	refused(pkg("tlbad"), "checker_style: polygon: not kattis or testlib", "an unknown checker_style");
+	{
+		problem tp;
+		base("tl", "validation: custom\nchecker_style: testlib\n");
+		put("tl", "output_validators/c/c.cpp", "int main() { return 0; }\n");
+		loads(pkg("tl"), &tp, "checker_style: testlib with a validator");
+		ok(tp.testlib && tp.custom_validation && !strcmp(tp.validator_lang, "cpp"),
+		   "testlib, custom validation, the checker in C++");
+		problem_free(&tp);
+	}
 	base("mem", "limits:\n  memory: lots\n");
 	refused(pkg("mem"), "problem.yaml:2: limits.memory: not an integer", "memory not a number");
 	base("mem0", "limits:\n  memory: 0\n");
