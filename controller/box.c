@@ -356,15 +356,20 @@ static void s_empty(int d, int depth)
 	closedir(dd);
 }
 
+int dir_remove(const char *path)
+{
+	int d = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d < 0)
+		return -1;
+	s_empty(d, 0);
+	return rmdir(path);
+}
+
 static void s_cache_drop(uint64_t entry)
 {
-	int d = s_cache_dir(entry, false);
-	if (d < 0)
-		return;
-	s_empty(d, 0);
 	char p[700];
 	snprintf(p, sizeof p, "%s/cache/%" PRIu64, C->state_dir, entry);
-	rmdir(p);
+	dir_remove(p);
 }
 
 /* ---- the steps ---- */
@@ -492,24 +497,29 @@ static int s_start_compile(box_t *b, const lang_t *l, enum phase ph)
  * as the daemon, read-only, never through a final symlink. The package is
  * the administrator's; its input goes to the job as a descriptor, so a
  * 100 MiB test is never held in memory. */
-static int s_test_file(box_t *b, int k)
+int open_beneath(const char *dir, const char *path, int flags)
 {
-	char path[600], dir[520];
-	if (!mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[k],
-			 path, sizeof path))
-		return -1;
-	size_t n = mp_str_copy(mp_get(b->desc, "dir"), dir, sizeof dir) ? strlen(dir) : 0;
+	size_t n = strlen(dir);
 	if (!n || strncmp(path, dir, n) || path[n] != '/')
-		return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	/* As problem.c read it at import: beneath the package, so a link
-	 * planted in it since then cannot lead the daemon out of it. */
+		return errno = EINVAL, -1;
 	int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 	int fd = d < 0 ? -1 : (int)syscall(SYS_openat2, d, path + n + 1, &how, sizeof how);
 	if (d >= 0)
 		close(d);
 	return fd;
+}
+
+/* A test's file: beneath the problem's snapshot (ops.c; for jobs of 0.2.0,
+ * the package itself, as problem.c read it at import). */
+static int s_test_file(box_t *b, int k)
+{
+	char path[600], dir[520];
+	if (!mp_str_copy(&b->tests->via.array.ptr[b->test_idx].via.array.ptr[k],
+			 path, sizeof path) || !mp_str_copy(mp_get(b->desc, "dir"), dir, sizeof dir))
+		return -1;
+	return open_beneath(dir, path, O_RDONLY);
 }
 
 static void s_tested(box_t *b);
@@ -1278,19 +1288,35 @@ static void s_file_limit(box_t *b, step_t *s)
  * reads the team's output on stdin and writes into /box/feedback/. */
 
 /* Copy what fd holds into the box as name (mode 0644), by sendfile. */
-static int s_copy_in(int dir, const char *name, int fd)
+int fd_copy(int from, int to)
 {
 	struct stat st;
-	int to = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			O_CLOEXEC, 0644);
-	int r = to < 0 || fstat(fd, &st) || fchmod(to, 0644) ? -1 : 0;
-	off_t off = 0;
-	while (!r && off < st.st_size) {
-		ssize_t n = sendfile(to, fd, &off, (size_t)(st.st_size - off));
+	if (fstat(from, &st) || !S_ISREG(st.st_mode))
+		return errno = EINVAL, -1;
+	loff_t off = 0;
+	bool plain = false;
+	while (off < st.st_size) {
+		size_t left = (size_t)(st.st_size - off);
+		ssize_t n = plain ? sendfile(to, from, &off, left) :
+			copy_file_range(from, &off, to, NULL, left, 0);
+		if (n < 0 && !plain && (errno == EXDEV || errno == EINVAL ||
+					 errno == ENOSYS || errno == EOPNOTSUPP)) {
+			plain = true;		/* another file system: copy it */
+			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		r = n <= 0 ? -1 : 0;
+		if (n <= 0)
+			return n == 0 ? (errno = EIO, -1) : -1;
 	}
+	return 0;
+}
+
+static int s_copy_in(int dir, const char *name, int fd)
+{
+	int to = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, 0644);
+	int r = to < 0 || fchmod(to, 0644) || fd_copy(fd, to) ? -1 : 0;
 	if (to >= 0 && close(to))
 		r = -1;
 	return r;

@@ -168,6 +168,15 @@ int store_set_problem(uint64_t job, const char *problem);
 int store_set_blob(uint64_t job, const char *col, const void *blob, size_t len);
 
 /* box.c: the pool. */
+/* Copy the whole regular file from (from its start, whatever its offset)
+ * to to's offset: copy_file_range, or sendfile across file systems. */
+int fd_copy(int from, int to);
+/* Remove directory path and what it holds (our own: the compile cache, the
+ * problem snapshots), never following a link. */
+int dir_remove(const char *path);
+/* Open path, which must lie under dir, with openat2(RESOLVE_BENEATH): no
+ * link in it leads out of dir. -1 with errno (EINVAL: not under dir). */
+int open_beneath(const char *dir, const char *path, int flags);
 int box_init(const conf_t *c);
 void box_shutdown(void);
 int box_free_count(void);

@@ -1182,50 +1182,14 @@ static int s_get(s_ctx *x, uint64_t id, bool output, s_in *in, const msgpack_obj
 	return rc;
 }
 
-/* Take events of job id until a terminal one, a gap in seq or QUIET_MS of
- * silence: each means "get again" (PROTOCOL.md 11.3, steps 3 and 4). */
-static int s_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p)
-{
-	for (;;) {
-		zmq_pollitem_t it = { x->c.sub, 0, ZMQ_POLLIN, 0 };
-		if (zmq_poll(&it, 1, QUIET_MS) != 1)
-			return RC_OK;
-		s_in ev;
-		int frames, rc = s_recv(x->c.sub, &ev, &frames);
-		if (rc == RC_OK && frames == 2 && s_in_parse(&ev, "event") == RC_OK &&
-		    s_u64(ev.root, "id", 0) == id && s_u64(ev.root, "seq", 0) > seq) {
-			char state[32];
-			uint64_t s = s_u64(ev.root, "seq", 0);
-			s_progress_show(p, id, s_str(ev.root, "state", state, sizeof state, "?"));
-			s_in_free(&ev);
-			if (s != seq + 1 || s_terminal(state))
-				return RC_OK;
-			seq = s;
-		} else
-			s_in_free(&ev);
-		if (rc == RC_INTERNAL)
-			return rc;
-	}
-}
+static int s_follow_job(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
+			const msgpack_object **job, bool tests);
 
 /* Follow job id to its end (PROTOCOL.md 11.3), then get it in full. */
 static int s_follow(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
 		    const msgpack_object **job)
 {
-	int rc = s_subscribe(x, id);
-	while (rc == RC_OK) {
-		char state[32];
-		rc = s_get(x, id, false, in, job);
-		if (rc != RC_OK)
-			break;
-		s_progress_show(p, id, s_str(*job, "state", state, sizeof state, "?"));
-		uint64_t seq = s_u64(*job, "seq", 0);
-		s_in_free(in);
-		if (s_terminal(state))
-			return s_get(x, id, true, in, job);
-		rc = s_events(x, id, seq, p);
-	}
-	return rc;
+	return s_follow_job(x, id, p, in, job, false);
 }
 
 /* Wait without events: get with wait until the job is terminal. */
@@ -1871,9 +1835,12 @@ static void s_new_attempt(s_ctx *x, uint64_t id, uint64_t attempt, s_progress *p
 		x->attempt = attempt;
 }
 
-/* Take job id's events until a terminal one, a gap in seq or QUIET_MS of
- * silence, as s_events does; each test event prints its test's line. */
-static int s_test_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p)
+/* Take events of job id until a terminal one, a gap in seq or QUIET_MS of
+ * silence: each means "get again" (PROTOCOL.md 11.3, steps 3 and 4). With
+ * tests, each test event prints its test's line (x->shown keeps a line
+ * from printing twice, so an event older than the last get still counts)
+ * and a new attempt is said. */
+static int s_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p, bool tests)
 {
 	for (;;) {
 		zmq_pollitem_t it = { x->c.sub, 0, ZMQ_POLLIN, 0 };
@@ -1886,8 +1853,9 @@ static int s_test_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p)
 			char state[32];
 			uint64_t s = s_u64(ev.root, "seq", 0);
 			s_str(ev.root, "state", state, sizeof state, "?");
-			s_new_attempt(x, id, s_u64(ev.root, "attempt", 0), p);
-			if (mp_str_eq(mp_get(ev.root, "event"), "test")) {
+			if (tests)
+				s_new_attempt(x, id, s_u64(ev.root, "attempt", 0), p);
+			if (tests && mp_str_eq(mp_get(ev.root, "event"), "test")) {
 				s_progress_end(p);
 				p->show = false;	/* the test lines are the progress now */
 				rc = s_test_total(x, s_u64(ev.root, "total", 0));
@@ -1906,28 +1874,36 @@ static int s_test_events(s_ctx *x, uint64_t id, uint64_t seq, s_progress *p)
 	}
 }
 
-/* Follow a test job to its end (PROTOCOL.md 11.3), then get it in full.
- * The SUB socket already takes every job's events ("job."), so that the
- * first tests' events are not missed: switch it to this job's topic. */
-static int s_follow_test(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
-			 const msgpack_object **job)
+/* Follow job id to its end (PROTOCOL.md 11.3), then get it in full. A test
+ * job's SUB socket already takes every job's events ("job."), so that the
+ * first tests' events are not missed: it switches to this job's topic. */
+static int s_follow_job(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
+			const msgpack_object **job, bool tests)
 {
 	int rc = s_subscribe(x, id);
-	zmq_setsockopt(x->c.sub, ZMQ_UNSUBSCRIBE, "job.", 4);
+	if (tests)
+		zmq_setsockopt(x->c.sub, ZMQ_UNSUBSCRIBE, "job.", 4);
 	while (rc == RC_OK) {
 		char state[32];
 		rc = s_get(x, id, false, in, job);
 		if (rc != RC_OK)
 			break;
 		s_progress_show(p, id, s_str(*job, "state", state, sizeof state, "?"));
-		s_new_attempt(x, id, s_u64(*job, "attempt", 0), p);
+		if (tests)
+			s_new_attempt(x, id, s_u64(*job, "attempt", 0), p);
 		uint64_t seq = s_u64(*job, "seq", 0);
 		s_in_free(in);
 		if (s_terminal(state))
 			return s_get(x, id, true, in, job);
-		rc = s_test_events(x, id, seq, p);
+		rc = s_events(x, id, seq, p, tests);
 	}
 	return rc;
+}
+
+static int s_follow_test(s_ctx *x, uint64_t id, s_progress *p, s_in *in,
+			 const msgpack_object **job)
+{
+	return s_follow_job(x, id, p, in, job, true);
 }
 
 /* test and judge: on a terminal (without -q or --json), queue the job and

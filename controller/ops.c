@@ -9,11 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/openat2.h>
 #include <dirent.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -580,17 +577,9 @@ static bool s_problem_id_ok(const char *id)
  * from *cap. */
 static char *s_pkg_read(const problem *p, const char *full, size_t *len, size_t *cap)
 {
-	size_t n = strlen(p->dir);
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 	struct stat st;
 	char *buf = NULL;
-	if (strncmp(full, p->dir, n) || full[n] != '/')
-		return errno = EINVAL, NULL;
-	int d = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int fd = d < 0 ? -1 : (int)syscall(SYS_openat2, d, full + n + 1, &how, sizeof how);
-	if (d >= 0)
-		close(d);
+	int fd = open_beneath(p->dir, full, O_RDONLY | O_NONBLOCK);
 	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size <= *cap && (buf = malloc((size_t)st.st_size + 1))) {
 		ssize_t got = read(fd, buf, (size_t)st.st_size);
@@ -748,89 +737,39 @@ static int s_problem_desc(mp_w *w, const problem *p, const char *dir, const lang
  * the commit of an import, and at start-up (ops_problems_gc). The copy blocks the loop for as long as
  * it takes (copy_file_range: a reflink where the file system has them). */
 
-static int s_copy_fd(int from, int to)
-{
-	struct stat st;
-	if (fstat(from, &st) || !S_ISREG(st.st_mode))
-		return errno = EINVAL, -1;
-	off_t left = st.st_size;
-	bool plain = false;
-	while (left > 0) {
-		ssize_t n = plain ? sendfile(to, from, NULL, (size_t)left) :
-			copy_file_range(from, NULL, to, NULL, (size_t)left, 0);
-		if (n < 0 && !plain && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-					 errno == EOPNOTSUPP)) {
-			plain = true;		/* another file system: copy it */
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n == 0 ? (errno = EIO, -1) : -1;
-		left -= n;
-	}
-	return 0;
-}
-
-static int s_snapshot_rm(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int fd = d ? dirfd(d) : -1;
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			unlinkat(fd, e->d_name, 0);
-	if (d)
-		closedir(d);
-	return rmdir(dir);
-}
-
 /* Copy p's tests into a new snapshot, dir (512 bytes); p's test paths
  * then name it. */
 static int s_snapshot(problem *p, char *dir, char *err, size_t errlen)
 {
 	char path[600];
-	int pkg = -1, from = -1, to = -1, r = -1;
 	snprintf(path, sizeof path, "%s/problems", G_conf->state_dir);
 	mkdir(path, 0700);
 	if ((size_t)snprintf(dir, 512, "%s/%s.%" PRId64, path, p->id, now_ms()) >= 450)
 		return snprintf(err, errlen, "the state directory's name is too long"), -1;
-	if (mkdir(dir, 0700) || (pkg = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%.400s: %s", pkg < 0 && errno != EEXIST ? p->dir : dir,
-			 strerror(errno));
-		goto done;
-	}
+	if (mkdir(dir, 0700))
+		return snprintf(err, errlen, "%.400s: %s", dir, strerror(errno)), -1;
 	size_t n = strlen(p->dir);
 	for (int i = 0; i < p->ntests; i++)
 		for (int k = 0; k < 2; k++) {
 			char *src = k ? p->tests[i].ans : p->tests[i].in;
-			struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
-						.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 			snprintf(path, sizeof path, "%s/%d.%s", dir, i, k ? "ans" : "in");
-			if (strncmp(src, p->dir, n) || src[n] != '/' ||
-			    (from = (int)syscall(SYS_openat2, pkg, src + n + 1, &how, sizeof how)) < 0 ||
-			    (to = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
-			    s_copy_fd(from, to) || close(to)) {
+			int from = open_beneath(p->dir, src, O_RDONLY | O_NONBLOCK), to = -1;
+			int r = from < 0 || (to = open(path, O_WRONLY | O_CREAT | O_EXCL |
+						     O_CLOEXEC, 0600)) < 0 || fd_copy(from, to);
+			int e = errno;
+			if (to >= 0 && close(to))
+				r = 1, e = errno;
+			if (from >= 0)
+				close(from);
+			if (r) {
 				snprintf(err, errlen, "%.300s: cannot copy it into the daemon's state: %s",
-					 src + (strncmp(src, p->dir, n) ? 0 : n + 1), strerror(errno));
-				to = -1;
-				goto done;
+					 src + (strncmp(src, p->dir, n) ? 0 : n + 1), strerror(e));
+				dir_remove(dir);
+				return -1;
 			}
-			to = -1;
-			close(from), from = -1;
 			snprintf(src, sizeof p->tests[i].in, "%.500s", path);
 		}
-	r = 0;
-done:
-	if (from >= 0)
-		close(from);
-	if (to >= 0)
-		close(to);
-	if (pkg >= 0)
-		close(pkg);
-	if (r)
-		s_snapshot_rm(dir);
-	return r;
+	return 0;
 }
 
 /* The description beside the tests (desc.mp): a submission names only its
@@ -911,7 +850,7 @@ void ops_problems_gc(void)
 		snprintf(full, sizeof full, "%s/%s", path, e->d_name);
 		for (size_t i = 0; i < g.n && !kept; i++)
 			kept = !strcmp(g.keep[i], full);
-		if (!kept && s_snapshot_rm(full) == 0)
+		if (!kept && dir_remove(full) == 0)
 			jlog(LOG_INFO, "removed problem snapshot %s (nothing needs it)", e->d_name);
 	}
 	if (d)
@@ -963,7 +902,7 @@ static void s_problem_import(const ctx_t *c)
 	if (s_problem_desc(&w, &p, snap, vl, err, sizeof err)) {
 		mp_w_free(&w);
 		problem_free(&p);
-		s_snapshot_rm(snap);
+		dir_remove(snap);
 		return s_bad(c, "path", err);
 	}
 	G_problems_changed = true;	/* the replaced snapshot goes after the commit */
@@ -972,7 +911,7 @@ static void s_problem_import(const ctx_t *c)
 	mp_w_free(&w);
 	if (r) {
 		problem_free(&p);
-		s_snapshot_rm(snap);
+		dir_remove(snap);
 		return reply_error(c->r, "unavailable", NULL, NULL, NULL, "the store cannot be written");
 	}
 	reply_t rp;
