@@ -1,7 +1,8 @@
 /* mp.c: the msgpack codec of mp.h. Reading is a bounded pre-scan of the raw
  * bytes (every rule of PROTOCOL.md section 4 but duplicate keys), then
  * msgpack-c's unpacker, then a duplicate-key check on the tree. Writing is
- * our own small encoder. */
+ * msgpack-c's packer into a buffer of ours, whose growth and failure we
+ * control. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +72,9 @@ static const char *s_head(const uint8_t *p, size_t left, struct head *h)
 	return NULL;
 }
 
-/* NULL if p[0..n) is UTF-8 with no NUL, overlong form, surrogate or code
- * point above U+10FFFF; else a reason. */
-static const char *s_utf8(const uint8_t *p, size_t n)
+/* NULL if p[0..n) is UTF-8 with no overlong form, surrogate or code point
+ * above U+10FFFF (and, unless nul_ok, no NUL); else a reason. */
+static const char *s_utf8(const uint8_t *p, size_t n, bool nul_ok)
 {
 	static const char bad[] = "invalid UTF-8 in a str";
 
@@ -81,7 +82,7 @@ static const char *s_utf8(const uint8_t *p, size_t n)
 		uint8_t b = p[i], lo = 0x80, hi = 0xbf;
 		size_t need;
 
-		if (b == 0)
+		if (b == 0 && !nul_ok)
 			return "NUL in a str";
 		if (b < 0x80) {
 			i++;
@@ -103,6 +104,11 @@ static const char *s_utf8(const uint8_t *p, size_t n)
 		i += need + 1;
 	}
 	return NULL;
+}
+
+bool mp_utf8(const void *p, size_t n, bool nul_ok)
+{
+	return s_utf8(p, n, nul_ok) == NULL;
 }
 
 /* Check one container header against the limits and the bytes left. */
@@ -147,7 +153,7 @@ static const char *s_scan(const uint8_t *p, size_t len, bool strict)
 		if (h.kind == K_STR || h.kind == K_BIN) {
 			if (h.n > len - pos)
 				return "truncated";
-			if (h.kind == K_STR && (e = s_utf8(p + pos, (size_t)h.n)))
+			if (h.kind == K_STR && (e = s_utf8(p + pos, (size_t)h.n, false)))
 				return e;
 			pos += (size_t)h.n;
 		} else if (h.kind == K_ARRAY || h.kind == K_MAP) {
@@ -394,42 +400,31 @@ static void s_put(mp_w *w, const void *p, size_t n)
 	}
 }
 
-/* Append a tag byte followed by the low width bytes of v, big-endian. */
-static void s_tag(mp_w *w, uint8_t tag, uint64_t v, unsigned width)
+/* msgpack-c's write callback: append to the mp_w; -1 once it has failed. */
+static int s_write(void *data, const char *p, size_t n)
 {
-	uint8_t b[9];
+	mp_w *w = data;
 
-	b[0] = tag;
-	for (unsigned i = 0; i < width; i++)
-		b[1 + i] = (uint8_t)(v >> (8 * (width - 1 - i)));
-	s_put(w, b, 1 + width);
+	s_put(w, p, n);
+	return w->failed ? -1 : 0;
 }
 
-/* A length header: fix|n if n < fixn, else t8 (if nonzero), t16 or t16+1
- * (the 32-bit form); too long for msgpack is a failure. */
-static void s_len(mp_w *w, uint8_t fix, uint64_t fixn, uint8_t t8, uint8_t t16, uint64_t n)
-{
-	if (n < fixn)
-		s_tag(w, (uint8_t)(fix | n), 0, 0);
-	else if (t8 && n <= 0xff)
-		s_tag(w, t8, n, 1);
-	else if (n <= 0xffff)
-		s_tag(w, t16, n, 2);
-	else if (n <= 0xffffffff)
-		s_tag(w, (uint8_t)(t16 + 1), n, 4);
-	else
-		w->failed = true;
-}
+/* A packer into w for one call. Not kept in mp_w: mp.h's struct stays as it
+ * is, and a packer holding w's address would go stale if w were copied. */
+#define S_PK(w)	(&(msgpack_packer){ .data = (w), .callback = s_write })
 
-void mp_w_map(mp_w *w, uint32_t n) { s_len(w, 0x80, 16, 0, 0xde, n); }
-void mp_w_array(mp_w *w, uint32_t n) { s_len(w, 0x90, 16, 0, 0xdc, n); }
+void mp_w_map(mp_w *w, uint32_t n) { msgpack_pack_map(S_PK(w), n); }
+void mp_w_array(mp_w *w, uint32_t n) { msgpack_pack_array(S_PK(w), n); }
 
-/* Open a container with a 32-bit placeholder count; its offset is the mark. */
+/* Open a container with a map32/array32 header and a zero count, written
+ * here: msgpack-c picks the smallest header, which cannot be patched later.
+ * Its offset is the mark. */
 static size_t s_begin(mp_w *w, uint8_t tag)
 {
+	const uint8_t b[5] = { tag };
 	size_t mark = w->len;
 
-	s_tag(w, tag, 0, 4);
+	s_put(w, b, sizeof b);
 	return mark;
 }
 
@@ -453,103 +448,45 @@ void mp_w_array_end(mp_w *w, size_t mark, uint32_t n) { s_end(w, mark, 0xdd, n);
 
 void mp_w_str(mp_w *w, const char *s) { mp_w_strn(w, s, strlen(s)); }
 
+/* msgpack-c takes a size_t length but stores it in at most 32 bits, so a
+ * longer str or bin is refused here rather than written with a cut length. */
 void mp_w_strn(mp_w *w, const char *s, size_t n)
 {
-	s_len(w, 0xa0, 32, 0xd9, 0xda, n);
-	if (!w->failed)
-		s_put(w, s, n);
+	if (n > UINT32_MAX)
+		w->failed = true;
+	else if (msgpack_pack_str(S_PK(w), n) == 0)
+		msgpack_pack_str_body(S_PK(w), s, n);
 }
 
 void mp_w_bin(mp_w *w, const void *p, size_t n)
 {
-	s_len(w, 0, 0, 0xc4, 0xc5, n);
-	if (!w->failed)
-		s_put(w, p, n);
+	if (n > UINT32_MAX)
+		w->failed = true;
+	else if (msgpack_pack_bin(S_PK(w), n) == 0)
+		msgpack_pack_bin_body(S_PK(w), p, n);
 }
 
-/* An integer of class 0..3 (1, 2, 4 or 8 bytes) after tag base+class. */
-static void s_int(mp_w *w, uint8_t base, unsigned class, uint64_t v)
-{
-	s_tag(w, (uint8_t)(base + class), v, 1u << class);
-}
+/* msgpack-c writes an int >= 0 in the smallest unsigned form, as mp_w_uint. */
+void mp_w_uint(mp_w *w, uint64_t v) { msgpack_pack_uint64(S_PK(w), v); }
+void mp_w_int(mp_w *w, int64_t v) { msgpack_pack_int64(S_PK(w), v); }
 
-void mp_w_uint(mp_w *w, uint64_t v)
+void mp_w_bool(mp_w *w, bool v)
 {
-	if (v <= 0x7f)
-		s_tag(w, (uint8_t)v, 0, 0);
+	if (v)
+		msgpack_pack_true(S_PK(w));
 	else
-		s_int(w, 0xcc, (v > 0xff) + (v > 0xffff) + (v > 0xffffffff), v);
+		msgpack_pack_false(S_PK(w));
 }
 
-void mp_w_int(mp_w *w, int64_t v)
-{
-	if (v >= 0)
-		mp_w_uint(w, (uint64_t)v);
-	else if (v >= -32)
-		s_tag(w, (uint8_t)v, 0, 0);
-	else
-		s_int(w, 0xd0, (v < INT8_MIN) + (v < INT16_MIN) + (v < INT32_MIN), (uint64_t)v);
-}
-
-void mp_w_bool(mp_w *w, bool v) { s_tag(w, v ? 0xc3 : 0xc2, 0, 0); }
-void mp_w_nil(mp_w *w) { s_tag(w, 0xc0, 0, 0); }
-
-void mp_w_float(mp_w *w, double v)
-{
-	uint64_t bits;
-
-	memcpy(&bits, &v, sizeof bits);
-	s_tag(w, 0xcb, bits, 8);
-}
-
+void mp_w_nil(mp_w *w) { msgpack_pack_nil(S_PK(w)); }
+void mp_w_float(mp_w *w, double v) { msgpack_pack_double(S_PK(w), v); }
 void mp_w_raw(mp_w *w, const void *p, size_t n) { s_put(w, p, n); }
 
-/* An ext value: fixext for sizes 1, 2, 4, 8, 16, else ext8/16/32. */
-static void s_ext(mp_w *w, const msgpack_object_ext *x)
-{
-	static const uint8_t fix[17] = { [1] = 0xd4, [2] = 0xd5, [4] = 0xd6, [8] = 0xd7, [16] = 0xd8 };
-
-	if (x->size <= 16 && fix[x->size])
-		s_tag(w, fix[x->size], 0, 0);
-	else
-		s_len(w, 0, 0, 0xc7, 0xc8, x->size);
-	s_tag(w, (uint8_t)x->type, 0, 0);
-	s_put(w, x->ptr, x->size);
-}
-
+/* msgpack-c fails on an object type it does not know; so does w. */
 void mp_w_object(mp_w *w, const msgpack_object *o)
 {
-	uint32_t bits;
-	float f;
-
-	switch (o->type) {
-	case MSGPACK_OBJECT_NIL: mp_w_nil(w); break;
-	case MSGPACK_OBJECT_BOOLEAN: mp_w_bool(w, o->via.boolean); break;
-	case MSGPACK_OBJECT_POSITIVE_INTEGER: mp_w_uint(w, o->via.u64); break;
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER: mp_w_int(w, o->via.i64); break;
-	case MSGPACK_OBJECT_FLOAT64: mp_w_float(w, o->via.f64); break;
-	case MSGPACK_OBJECT_FLOAT32:
-		f = (float)o->via.f64;
-		memcpy(&bits, &f, sizeof bits);
-		s_tag(w, 0xca, bits, 4);
-		break;
-	case MSGPACK_OBJECT_STR: mp_w_strn(w, o->via.str.ptr, o->via.str.size); break;
-	case MSGPACK_OBJECT_BIN: mp_w_bin(w, o->via.bin.ptr, o->via.bin.size); break;
-	case MSGPACK_OBJECT_EXT: s_ext(w, &o->via.ext); break;
-	case MSGPACK_OBJECT_ARRAY:
-		mp_w_array(w, o->via.array.size);
-		for (uint32_t i = 0; i < o->via.array.size; i++)
-			mp_w_object(w, &o->via.array.ptr[i]);
-		break;
-	case MSGPACK_OBJECT_MAP:
-		mp_w_map(w, o->via.map.size);
-		for (uint32_t i = 0; i < o->via.map.size; i++) {
-			mp_w_object(w, &o->via.map.ptr[i].key);
-			mp_w_object(w, &o->via.map.ptr[i].val);
-		}
-		break;
-	default: w->failed = true;
-	}
+	if (msgpack_pack_object(S_PK(w), *o) != 0)
+		w->failed = true;
 }
 
 void mp_w_kstr(mp_w *w, const char *k, const char *v) { mp_w_str(w, k); mp_w_str(w, v); }

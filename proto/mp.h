@@ -44,6 +44,11 @@ int mp_parse(mp_doc *d, const void *buf, size_t len, bool strict,
 	     char *err, size_t errlen);
 void mp_doc_free(mp_doc *d);
 
+/* True if p[0..n) is valid UTF-8: no overlong form, surrogate or code point
+ * above U+10FFFF, and no NUL unless nul_ok (section 4 refuses NUL in a str;
+ * the CLI's JSON output may carry one). */
+bool mp_utf8(const void *p, size_t n, bool nul_ok);
+
 /* Map lookup: NULL if absent or nil (nil means absent, section 4). */
 const msgpack_object *mp_get(const msgpack_object *map, const char *key);
 

@@ -1,7 +1,9 @@
 /* mp_test: proto/mp.c, the msgpack codec. Decodes the hex dumps of
  * PROTOCOL.md section 16, refuses a crafted frame for every rule of
  * section 4, checks the typed accessors, every size-class boundary of the
- * writer, and round-trips random documents byte for byte. */
+ * writer, the exact bytes of every encoding it picks (written out by hand
+ * from the msgpack spec), its marks and its sticky failure, and round-trips
+ * random documents byte for byte. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,7 @@
 #include "../../proto/mp.h"
 #include "../lib/tap.h"
 
-#define PLAN 101
+#define PLAN 183
 #define E19 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"	/* 19 x U+00E9 */
 
 static char err[256];
@@ -539,6 +541,253 @@ static void test_writer_misc(void)
 	mp_w_free(&w);
 }
 
+/* True if w is ok and holds exactly the bytes of hex, then n copies of fill;
+ * else a diag line with what it holds. */
+static bool exact(const mp_w *w, const char *hex, uint8_t fill, size_t n)
+{
+	uint8_t want[32];
+	size_t h = unhex(hex, want), i = 0;
+
+	if (mp_w_ok(w) && w->len == h + n && !memcmp(w->buf, want, h))
+		while (i < n && (uint8_t)w->buf[h + i] == fill)
+			i++;
+	if (mp_w_ok(w) && w->len == h + n && i == n)
+		return true;
+	printf("# want %s + %zu x %02x; got %zu bytes%s:", hex, n, fill, w->len, mp_w_ok(w) ? "" : " (failed)");
+	for (i = 0; i < w->len && i < 12; i++)
+		printf(" %02x", (uint8_t)w->buf[i]);
+	putchar('\n');
+	return false;
+}
+
+static void put_float(mp_w *w, uint64_t bits)
+{
+	double f;
+
+	memcpy(&f, &bits, sizeof f);
+	mp_w_float(w, f);
+}
+
+static void put_bool(mp_w *w, uint64_t v) { mp_w_bool(w, v != 0); }
+static void put_nil(mp_w *w, uint64_t v) { (void)v, mp_w_nil(w); }
+static void put_kfloat(mp_w *w, uint64_t v) { (void)v, mp_w_kfloat(w, "f", 0.5); }
+static void put_map_head(mp_w *w, uint64_t n) { mp_w_map(w, (uint32_t)n); }
+static void put_array_head(mp_w *w, uint64_t n) { mp_w_array(w, (uint32_t)n); }
+
+/* Every encoding the writer picks, as the msgpack spec spells it: the whole
+ * output of one call, byte for byte. fill >= 0: arg copies of that byte
+ * follow the header (the body of a str or bin). */
+static void test_writer_bytes(void)
+{
+	static const struct {
+		const char *what, *hex;
+		void (*put)(mp_w *, uint64_t);
+		uint64_t arg;
+		int fill;
+	} t[] = {
+		{ "uint 0", "00", put_uint, 0, -1 }, { "uint 127", "7f", put_uint, 127, -1 },
+		{ "uint 128", "cc 80", put_uint, 128, -1 }, { "uint 255", "cc ff", put_uint, 255, -1 },
+		{ "uint 256", "cd 01 00", put_uint, 256, -1 }, { "uint 65535", "cd ff ff", put_uint, 65535, -1 },
+		{ "uint 65536", "ce 00 01 00 00", put_uint, 65536, -1 },
+		{ "uint 2^32-1", "ce ff ff ff ff", put_uint, 0xffffffff, -1 },
+		{ "uint 2^32", "cf 00 00 00 01 00 00 00 00", put_uint, 1ull << 32, -1 },
+		{ "uint 2^64-1", "cf ff ff ff ff ff ff ff ff", put_uint, UINT64_MAX, -1 },
+		{ "int 0", "00", put_int, 0, -1 }, { "int 127", "7f", put_int, 127, -1 },
+		{ "int 128 (uint8)", "cc 80", put_int, 128, -1 }, { "int 255 (uint8)", "cc ff", put_int, 255, -1 },
+		{ "int 256 (uint16)", "cd 01 00", put_int, 256, -1 },
+		{ "int 65535 (uint16)", "cd ff ff", put_int, 65535, -1 },
+		{ "int 65536 (uint32)", "ce 00 01 00 00", put_int, 65536, -1 },
+		{ "int 2^32-1 (uint32)", "ce ff ff ff ff", put_int, 0xffffffff, -1 },
+		{ "int 2^32 (uint64)", "cf 00 00 00 01 00 00 00 00", put_int, 1ull << 32, -1 },
+		{ "int INT64_MAX (uint64)", "cf 7f ff ff ff ff ff ff ff", put_int, INT64_MAX, -1 },
+		{ "int -1", "ff", put_int, (uint64_t)-1, -1 }, { "int -32", "e0", put_int, (uint64_t)-32, -1 },
+		{ "int -33", "d0 df", put_int, (uint64_t)-33, -1 },
+		{ "int -128", "d0 80", put_int, (uint64_t)-128, -1 },
+		{ "int -129", "d1 ff 7f", put_int, (uint64_t)-129, -1 },
+		{ "int -32768", "d1 80 00", put_int, (uint64_t)-32768, -1 },
+		{ "int -32769", "d2 ff ff 7f ff", put_int, (uint64_t)-32769, -1 },
+		{ "int -2^31", "d2 80 00 00 00", put_int, (uint64_t)-2147483648ll, -1 },
+		{ "int -2^31-1", "d3 ff ff ff ff 7f ff ff ff", put_int, (uint64_t)-2147483649ll, -1 },
+		{ "int INT64_MIN", "d3 80 00 00 00 00 00 00 00", put_int, (uint64_t)INT64_MIN, -1 },
+		{ "str 0", "a0", put_str, 0, 'x' }, { "str 31", "bf", put_str, 31, 'x' },
+		{ "str 32", "d9 20", put_str, 32, 'x' }, { "str 255", "d9 ff", put_str, 255, 'x' },
+		{ "str 256", "da 01 00", put_str, 256, 'x' }, { "str 65535", "da ff ff", put_str, 65535, 'x' },
+		{ "str 65536", "db 00 01 00 00", put_str, 65536, 'x' },
+		{ "bin 0", "c4 00", put_bin, 0, 0 }, { "bin 1", "c4 01", put_bin, 1, 0 },
+		{ "bin 255", "c4 ff", put_bin, 255, 0 }, { "bin 256", "c5 01 00", put_bin, 256, 0 },
+		{ "bin 65535", "c5 ff ff", put_bin, 65535, 0 },
+		{ "bin 65536", "c6 00 01 00 00", put_bin, 65536, 0 },
+		{ "float 0.0", "cb 00 00 00 00 00 00 00 00", put_float, 0, -1 },
+		{ "float -0.0", "cb 80 00 00 00 00 00 00 00", put_float, 0x8000000000000000ull, -1 },
+		{ "float 1.5 (never float32)", "cb 3f f8 00 00 00 00 00 00", put_float, 0x3ff8000000000000ull, -1 },
+		{ "float 0.1", "cb 3f b9 99 99 99 99 99 9a", put_float, 0x3fb999999999999aull, -1 },
+		{ "float -inf", "cb ff f0 00 00 00 00 00 00", put_float, 0xfff0000000000000ull, -1 },
+		{ "float NaN, payload kept", "cb 7f f8 00 00 00 00 00 01", put_float, 0x7ff8000000000001ull, -1 },
+		{ "kfloat \"f\" 0.5", "a1 66 cb 3f e0 00 00 00 00 00 00", put_kfloat, 0, -1 },
+		{ "true", "c3", put_bool, 1, -1 }, { "false", "c2", put_bool, 0, -1 },
+		{ "nil", "c0", put_nil, 0, -1 },
+		{ "map 0", "80", put_map_head, 0, -1 }, { "map 15", "8f", put_map_head, 15, -1 },
+		{ "map 16", "de 00 10", put_map_head, 16, -1 }, { "map 65535", "de ff ff", put_map_head, 65535, -1 },
+		{ "map 65536", "df 00 01 00 00", put_map_head, 65536, -1 },
+		{ "map 2^32-1", "df ff ff ff ff", put_map_head, 0xffffffff, -1 },
+		{ "array 0", "90", put_array_head, 0, -1 }, { "array 15", "9f", put_array_head, 15, -1 },
+		{ "array 16", "dc 00 10", put_array_head, 16, -1 },
+		{ "array 65535", "dc ff ff", put_array_head, 65535, -1 },
+		{ "array 65536", "dd 00 01 00 00", put_array_head, 65536, -1 },
+		{ "array 2^32-1", "dd ff ff ff ff", put_array_head, 0xffffffff, -1 },
+	};
+	mp_w w;
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		mp_w_init(&w);
+		t[i].put(&w, t[i].arg);
+		ok(exact(&w, t[i].hex, (uint8_t)t[i].fill, t[i].fill < 0 ? 0 : (size_t)t[i].arg),
+		   "bytes: %s is %s%s", t[i].what, t[i].hex, t[i].fill < 0 ? "" : " + body");
+		mp_w_free(&w);
+	}
+}
+
+/* mp_w_object on objects built by hand, for what mp_parse never gives: ext
+ * (which section 4 refuses), a float32, an unknown type. */
+static void test_writer_objects(void)
+{
+	static const struct { uint32_t size; const char *hex; } ext[] = {
+		{ 1, "d4 05" }, { 2, "d5 05" }, { 4, "d6 05" }, { 8, "d7 05" }, { 16, "d8 05" },
+		{ 0, "c7 00 05" }, { 3, "c7 03 05" }, { 17, "c7 11 05" }, { 255, "c7 ff 05" },
+		{ 256, "c8 01 00 05" }, { 65535, "c8 ff ff 05" }, { 65536, "c9 00 01 00 00 05" },
+	};
+	char *body = malloc(65536);
+	msgpack_object o = { .type = MSGPACK_OBJECT_EXT };
+	msgpack_object_kv kv[1];
+	msgpack_object item[2];
+	int bad = 0;
+	mp_w w;
+
+	if (!body)
+		exit(2);
+	memset(body, 'e', 65536);
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+		o.via.ext = (msgpack_object_ext){ .type = 5, .size = ext[i].size, .ptr = body };
+		mp_w_init(&w);
+		mp_w_object(&w, &o);
+		bad += !exact(&w, ext[i].hex, 'e', ext[i].size);
+		mp_w_free(&w);
+	}
+	ok(!bad, "object: ext of 0..65536 bytes is fixext1..16, else ext8/16/32, type 5, body as is");
+	free(body);
+	o = (msgpack_object){ .type = MSGPACK_OBJECT_FLOAT32, .via.f64 = 1.5 };
+	mp_w_init(&w);
+	mp_w_object(&w, &o);
+	ok(exact(&w, "ca 3f c0 00 00", 0, 0), "object: a float32 stays float32 (ca 3f c0 00 00)");
+	mp_w_free(&w);
+	item[0] = (msgpack_object){ .type = MSGPACK_OBJECT_NEGATIVE_INTEGER, .via.i64 = -33 };
+	kv[0].key = (msgpack_object){ .type = MSGPACK_OBJECT_STR, .via.str = { 1, "k" } };
+	kv[0].val = (msgpack_object){ .type = MSGPACK_OBJECT_BOOLEAN, .via.boolean = true };
+	item[1] = (msgpack_object){ .type = MSGPACK_OBJECT_MAP, .via.map = { 1, kv } };
+	o = (msgpack_object){ .type = MSGPACK_OBJECT_ARRAY, .via.array = { 2, item } };
+	mp_w_init(&w);
+	mp_w_object(&w, &o);
+	ok(exact(&w, "92 d0 df 81 a1 6b c3", 0, 0), "object: [-33, {\"k\": true}] is 92 d0 df 81 a1 6b c3");
+	mp_w_free(&w);
+	item[1] = (msgpack_object){ .type = (msgpack_object_type)0x7f };
+	mp_w_init(&w);
+	mp_w_object(&w, &o);
+	ok(!mp_w_ok(&w), "object: an unknown type inside an array fails the writer");
+	mp_w_free(&w);
+}
+
+/* One assertion: end(w, mark) fails w, patches nothing, and later writes add
+ * nothing; then w is freed. */
+static void bad_mark(mp_w *w, void (*end)(mp_w *, size_t, uint32_t), size_t mark, const char *what)
+{
+	size_t len = w->len;
+	char before[64];
+	bool same;
+
+	memcpy(before, w->buf, len);
+	end(w, mark, 7);
+	same = w->len == len && !memcmp(w->buf, before, len);
+	mp_w_nil(w);
+	mp_w_map_end(w, 0, 1);
+	ok(!mp_w_ok(w) && same && w->len == len, "bad mark: %s fails the writer, patches nothing, adds nothing", what);
+	mp_w_free(w);
+}
+
+static void test_writer_marks(void)
+{
+	size_t mark, n = 70000, len = 5 + n * 7, got;
+	uint8_t *want = malloc(len);
+	char k[8], *p;
+	mp_doc d;
+	mp_w w;
+
+	if (!want)
+		exit(2);
+	mp_w_init(&w);
+	mp_w_map_end(&w, mp_w_map_begin(&w), 0);
+	ok(exact(&w, "df 00 00 00 00", 0, 0), "map_begin/end, 0 entries: df 00 00 00 00 (map32, not 80)");
+	mp_w_free(&w);
+	mp_w_array_end(&w, mp_w_array_begin(&w), 0);
+	ok(exact(&w, "dd 00 00 00 00", 0, 0), "array_begin/end, 0 entries: dd 00 00 00 00 (array32, not 90)");
+	mp_w_free(&w);
+	memcpy(want, "\xdf\x00\x01\x11\x70", 5);
+	mark = mp_w_map_begin(&w);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(k, sizeof k, "%05zu", i);
+		mp_w_str(&w, k), mp_w_nil(&w);
+		want[5 + 7 * i] = 0xa5, memcpy(want + 6 + 7 * i, k, 5), want[11 + 7 * i] = 0xc0;
+	}
+	mp_w_map_end(&w, mark, (uint32_t)n);
+	ok(mp_w_ok(&w) && w.len == len && !memcmp(w.buf, want, len) &&
+	   mp_parse(&d, w.buf, w.len, false, err, sizeof err) == 0 && d.root->via.map.size == n,
+	   "map_begin/end, 70000 entries: df 00 01 11 70, then a5 \"00000\" c0 ...; parses (lax)");
+	mp_doc_free(&d);
+	mp_w_free(&w);
+	free(want);
+
+	mp_w_map_begin(&w);
+	bad_mark(&w, mp_w_map_end, w.len + 1, "a mark past the end");
+	mp_w_map_begin(&w);
+	bad_mark(&w, mp_w_map_end, SIZE_MAX, "SIZE_MAX");
+	mp_w_raw(&w, "\x81\xdf\0\0\0", 5);
+	bad_mark(&w, mp_w_map_end, 1, "a df byte 4 bytes from the end");
+	mark = mp_w_map_begin(&w);
+	mp_w_str(&w, "abcd");
+	bad_mark(&w, mp_w_map_end, mark + 1, "a mark inside the header");
+	mark = mp_w_map_begin(&w);
+	bad_mark(&w, mp_w_array_end, mark, "array_end on a map's mark");
+
+	/* Failure is sticky: nothing more is written, and take gives NULL. */
+	mp_w_map(&w, 1);
+	mp_w_raw(&w, "", (size_t)1 << 61);	/* a realloc to 4 EiB fails */
+	got = w.len;
+	mp_w_kuint(&w, "a", 1), mp_w_raw(&w, "x", 1);
+	p = mp_w_take(&w, &len);
+	ok(!p && len == 0 && got == 1 && !w.buf && w.len == 0 && mp_w_ok(&w),
+	   "a failed realloc fails the writer for good; take gives NULL and leaves it empty");
+	mp_w_map(&w, 1);
+	mp_w_raw(&w, "", SIZE_MAX - 8);	/* the capacity would overflow */
+	mp_w_nil(&w);
+	ok(!mp_w_ok(&w) && w.len == 1, "a length past SIZE_MAX/2 fails the writer without a realloc");
+	mp_w_free(&w);
+	mp_w_map(&w, 1);
+	mp_w_strn(&w, "x", (size_t)UINT32_MAX + 1);
+	mp_w_strn(&w, "x", 1);
+	ok(!mp_w_ok(&w) && w.len == 1, "a str of 2^32 bytes (more than str32 holds) fails the writer, header and all");
+	mp_w_free(&w);
+	mp_w_map(&w, 1);
+	mp_w_strn(&w, "x", SIZE_MAX);
+	mp_w_bin(&w, "", SIZE_MAX);
+	ok(!mp_w_ok(&w) && w.len == 1, "a str or bin of SIZE_MAX bytes fails the writer");
+	mp_w_free(&w);
+	mark = mp_w_map_begin(&w);
+	mp_w_bin(&w, "", (size_t)1 << 32);
+	mp_w_map_end(&w, mark, 1);
+	ok(!mp_w_ok(&w) && w.len == 5 && !memcmp(w.buf, "\xdf\0\0\0\0", 5),
+	   "a failed writer does not patch a good mark");
+	mp_w_free(&w);
+}
+
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 /* xorshift64: deterministic across runs. */
@@ -664,6 +913,9 @@ int main(void)
 	test_accessors();
 	test_writer();
 	test_writer_misc();
+	test_writer_bytes();
+	test_writer_objects();
+	test_writer_marks();
 	test_random();
 	if (tap_n != PLAN)
 		diag("planned %d, ran %d", PLAN, tap_n);
