@@ -29,16 +29,17 @@
  * answer token too large for a double (1e999) is compared as a string,
  * and an output token too large for one is never within a tolerance.
  *
- * Modes "exact" and "lines" are ours (PROTOCOL.md 14.2): see compare.h.
- * In lines mode each side is turned into canonical lines on the fly (the
- * trimming applied, empty lines skipped if asked, every line ending in one
- * \n) and the two canonical streams are compared. A whitespace run may be
- * trailing, and so dropped, or not: that is known only at its end, so it
- * is held until then, in 64 KiB of memory and beyond that in a temporary
- * file (only a pathological output has a run that long).
+ * Modes "exact" and "lines" are ours (PROTOCOL.md 14.2): see compare.h;
+ * compare_lines.c says how lines mode streams.
  *
  * Memory: one 64 KiB read buffer per side, 64 KiB of held whitespace per
  * side, 1 KiB of each current token; nothing grows with the input.
+ *
+ * The files (compare_int.h declares what they share):
+ *   compare.c        this: reading, messages, modes default and exact,
+ *                    compare_fds
+ *   compare_lines.c  mode lines
+ *   compare_opts.c   the options: the protocol's compare map, Kattis flags
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,65 +52,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "compare_int.h"
 
-#define BUF	(64 * 1024)	/* read buffer, per side */
-#define PEND	(64 * 1024)	/* lines mode: whitespace held in memory */
-#define TOKCAP	1024		/* longest token taken for a float */
-#define SHOW	40		/* bytes of rendering quoted in a message */
-#define QSIZE	(SHOW + 8)	/* a quoted rendering: "...", then ... */
-
-typedef struct rd {
-	int fd;
-	size_t pos, len;
-	bool eof;
-	int err;		/* errno of a failed read; 0 if none */
-	uint64_t line;		/* 1-based line of the next byte */
-	uint64_t tok;		/* default mode: tokens begun on that line */
-	uint8_t buf[BUF];
-} rd_t;
-
-typedef struct tok {
-	uint8_t b[TOKCAP + 1];
-	size_t n;		/* bytes kept, at most TOKCAP + 1 */
-	bool more;		/* the token went on after them */
-} tok_t;
-
-/* Lines mode: the kinds of span of a side's canonical stream. */
-enum { K_NONE, K_TEXT, K_PEND, K_NL, K_END };
-
-typedef struct ln {
-	rd_t *r;
-	uint8_t pend[PEND];	/* held whitespace; then spill */
-	size_t plen, ppos;	/* bytes held; while replaying, the next */
-	FILE *spill;
-	bool replay;		/* the held run is being given out */
-	bool started;		/* a byte of this line was consumed */
-	bool content;		/* ... and some of it kept */
-	uint64_t col;		/* 1-based column in the canonical line */
-	int kind;		/* the current span, K_NONE if not computed */
-	size_t n;		/* its length (K_TEXT, K_PEND) */
-} ln_t;
-
-typedef struct cmp {
-	const compare_opts *o;
-	compare_result *res;
-	rd_t out, ans;
-	tok_t to, ta;
-	ln_t lo, la;
-} cmp_t;
-
-void compare_opts_default(compare_opts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->mode = CMP_DEFAULT;
-	o->float_abs = o->float_rel = -1;
-}
-
-/* ---- reading ---- */
+/* ---- reading (c_peek, c_take, c_ws: inline in compare_int.h) ---- */
 
 /* Make r's buffer non-empty; false at end of file or after a read error. */
-static bool s_fill(rd_t *r)
+bool c_fill(rd_t *r)
 {
 	ssize_t n;
 
@@ -129,26 +77,6 @@ static bool s_fill(rd_t *r)
 	return true;
 }
 
-/* The next byte, not consumed; -1 at the end (or after an error). */
-static inline int s_peek(rd_t *r)
-{
-	return r->pos < r->len || s_fill(r) ? r->buf[r->pos] : -1;
-}
-
-/* Consume c, the byte s_peek() gave, counting lines. */
-static inline void s_take(rd_t *r, int c)
-{
-	r->pos++;
-	if (c == '\n')
-		r->line++, r->tok = 0;
-}
-
-/* The spec's whitespace: space, \t, \n, \v, \f, \r (not the locale's). */
-static inline bool s_ws(int c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 /* ASCII-only folding: A-Z to a-z. */
 static inline int s_lower(int c)
 {
@@ -156,7 +84,7 @@ static inline int s_lower(int c)
 }
 
 /* Where a and b (m bytes each) first differ; m if they do not. */
-static size_t s_diff(const uint8_t *a, const uint8_t *b, size_t m)
+size_t c_diff(const uint8_t *a, const uint8_t *b, size_t m)
 {
 	size_t i = 0;
 
@@ -186,7 +114,7 @@ static size_t s_esc(uint8_t c, char e[5])
 
 /* Bytes quoted for a message, cut at SHOW bytes of rendering; "..." after
  * the quote if anything is left out (more: the source went on). */
-static void s_quote(char q[QSIZE], const uint8_t *p, size_t n, bool more)
+void c_quote(char q[QSIZE], const uint8_t *p, size_t n, bool more)
 {
 	size_t k = 1, m;
 	char e[5];
@@ -204,7 +132,7 @@ static void s_quote(char q[QSIZE], const uint8_t *p, size_t n, bool more)
 }
 
 /* The verdict's message (the verdict is wrong answer unless set). */
-static __attribute__((format(printf, 2, 3))) void s_msg(cmp_t *c, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) void c_msg(cmp_t *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -221,7 +149,7 @@ static void s_byte(char q[QSIZE], int c)
 	if (c < 0)
 		snprintf(q, QSIZE, "end of output");
 	else
-		s_quote(q, &b, 1, false);
+		c_quote(q, &b, 1, false);
 }
 
 /* ---- default mode ---- */
@@ -255,7 +183,7 @@ static bool s_exponent(const char *s, size_t n, size_t *i, long *e)
 /* A float by the format's grammar (see the top of this file) into *v.
  * Converted without its point (digits and a shifted exponent), so that
  * no locale can change what strtod() reads; strtod() rounds correctly. */
-static bool s_float(const char *s, size_t n, double *v)
+bool c_float(const char *s, size_t n, double *v)
 {
 	char num[TOKCAP + 32];
 	size_t i = 0, k = 0, digits = 0, frac = 0;
@@ -284,7 +212,7 @@ static bool s_float(const char *s, size_t n, double *v)
 /* A kept token as a float: whole (not cut) and of the grammar. */
 static bool s_tok_float(const tok_t *t, double *v)
 {
-	return !t->more && s_float((const char *)t->b, t->n, v);
+	return !t->more && c_float((const char *)t->b, t->n, v);
 }
 
 /* Keep byte b of a token, up to TOKCAP + 1 bytes. */
@@ -299,7 +227,7 @@ static inline void s_keep(tok_t *t, int b)
 /* A token's byte (not whitespace, not the end)? */
 static inline bool s_in_tok(int c)
 {
-	return c >= 0 && !s_ws(c);
+	return c >= 0 && !c_ws(c);
 }
 
 /* Keep n bytes of a token, up to TOKCAP + 1 bytes. */
@@ -321,10 +249,10 @@ static void s_same_bytes(cmp_t *c, bool fold)
 	size_t m = na < no ? na : no, i = 0;
 
 	if (fold)
-		while (i < m && s_lower(pa[i]) == s_lower(po[i]) && !s_ws(pa[i]))
+		while (i < m && s_lower(pa[i]) == s_lower(po[i]) && !c_ws(pa[i]))
 			i++;
 	else
-		while (i < m && pa[i] == po[i] && !s_ws(pa[i]))
+		while (i < m && pa[i] == po[i] && !c_ws(pa[i]))
 			i++;
 	s_keepn(&c->ta, pa, i), s_keepn(&c->to, po, i);
 	c->ans.pos += i, c->out.pos += i;
@@ -344,7 +272,7 @@ static bool s_read_tokens(cmp_t *c)
 	for (;;) {
 		if (eq)
 			s_same_bytes(c, fold);
-		ina = s_in_tok(a = s_peek(&c->ans)), inb = s_in_tok(b = s_peek(&c->out));
+		ina = s_in_tok(a = c_peek(&c->ans)), inb = s_in_tok(b = c_peek(&c->out));
 		if (!eq && (ina || inb) && (!ina || c->ta.n >= keep) && (!inb || c->to.n >= keep))
 			break;
 		if (!ina && !inb)
@@ -366,9 +294,9 @@ static void s_read_token(rd_t *r, tok_t *t)
 	int b;
 
 	t->n = 0, t->more = false;
-	while (t->n <= SHOW && s_in_tok(b = s_peek(r)))
+	while (t->n <= SHOW && s_in_tok(b = c_peek(r)))
 		t->b[t->n++] = (uint8_t)b, r->pos++;
-	t->more = s_in_tok(s_peek(r));
+	t->more = s_in_tok(c_peek(r));
 }
 
 /* "line 3, token 2": where the team's current token is. */
@@ -396,16 +324,16 @@ static bool s_float_ok(cmp_t *c, double a)
 	double s, d;
 
 	s_where(w, sizeof w, &c->out);
-	s_quote(qa, c->ta.b, c->ta.n, c->ta.more);
-	s_quote(qo, c->to.b, c->to.n, c->to.more);
+	c_quote(qa, c->ta.b, c->ta.n, c->ta.more);
+	c_quote(qo, c->to.b, c->to.n, c->to.more);
 	if (!s_tok_float(&c->to, &s))
-		return s_msg(c, "wrong answer on %s: expected a float near %s, got %s", w, qa, qo), false;
+		return c_msg(c, "wrong answer on %s: expected a float near %s, got %s", w, qa, qo), false;
 	d = s > a ? s - a : a - s;
 	if ((o->float_abs >= 0 && d <= o->float_abs) ||
 	    (o->float_rel >= 0 && d <= o->float_rel * (a < 0 ? -a : a)))
 		return true;
 	s_tolerance(t, sizeof t, o);
-	s_msg(c, "wrong answer on %s: float %s is not within %s of %s", w, qo, t, qa);
+	c_msg(c, "wrong answer on %s: float %s is not within %s of %s", w, qo, t, qa);
 	return false;
 }
 
@@ -421,9 +349,9 @@ static bool s_token(cmp_t *c)
 	if (s_floats(c->o) && s_tok_float(&c->ta, &a) && isfinite(a))
 		return s_float_ok(c, a);
 	s_where(w, sizeof w, &c->out);
-	s_quote(qa, c->ta.b, c->ta.n, c->ta.more);
-	s_quote(qo, c->to.b, c->to.n, c->to.more);
-	s_msg(c, "wrong answer on %s: expected %s, got %s", w, qa, qo);
+	c_quote(qa, c->ta.b, c->ta.n, c->ta.more);
+	c_quote(qo, c->to.b, c->to.n, c->to.more);
+	c_msg(c, "wrong answer on %s: expected %s, got %s", w, qa, qo);
 	return false;
 }
 
@@ -432,8 +360,8 @@ static void s_skip_ws(rd_t *r)
 {
 	int b;
 
-	while (s_ws(b = s_peek(r)))
-		s_take(r, b);
+	while (c_ws(b = c_peek(r)))
+		c_take(r, b);
 }
 
 /* space_change_sensitive: the whitespace here must be the same bytes. */
@@ -443,19 +371,19 @@ static bool s_same_ws(cmp_t *c)
 	int a, b;
 
 	for (;;) {
-		a = s_peek(&c->ans), b = s_peek(&c->out);
-		if (!s_ws(a) && !s_ws(b))
+		a = c_peek(&c->ans), b = c_peek(&c->out);
+		if (!c_ws(a) && !c_ws(b))
 			return true;
 		if (a != b)
 			break;
-		s_take(&c->ans, a), s_take(&c->out, b);
+		c_take(&c->ans, a), c_take(&c->out, b);
 	}
 	if (c->out.tok)
 		snprintf(w, sizeof w, "line %" PRIu64 ", after token %" PRIu64, c->out.line, c->out.tok);
 	else
 		snprintf(w, sizeof w, "line %" PRIu64 ", before its first token", c->out.line);
 	s_byte(qa, a), s_byte(qo, b);
-	s_msg(c, "whitespace differs on %s: expected %s, got %s", w, qa, qo);
+	c_msg(c, "whitespace differs on %s: expected %s, got %s", w, qa, qo);
 	return false;
 }
 
@@ -466,8 +394,8 @@ static void s_trailing(cmp_t *c)
 	uint64_t line = c->out.line;
 
 	s_read_token(&c->out, &c->to);
-	s_quote(q, c->to.b, c->to.n, c->to.more);
-	s_msg(c, "trailing output after the answer, on line %" PRIu64 ": %s", line, q);
+	c_quote(q, c->to.b, c->to.n, c->to.more);
+	c_msg(c, "trailing output after the answer, on line %" PRIu64 ": %s", line, q);
 }
 
 /* The team's output is over and the answer is not. */
@@ -477,8 +405,8 @@ static void s_early(cmp_t *c)
 	uint64_t line = c->ans.line;
 
 	s_read_token(&c->ans, &c->ta);
-	s_quote(q, c->ta.b, c->ta.n, c->ta.more);
-	s_msg(c, "team output ended early: expected %s on line %" PRIu64 " of the answer", q, line);
+	c_quote(q, c->ta.b, c->ta.n, c->ta.more);
+	c_msg(c, "team output ended early: expected %s on line %" PRIu64 " of the answer", q, line);
 }
 
 /* Mode default: the Kattis default output validator. */
@@ -491,7 +419,7 @@ static void s_default(cmp_t *c)
 			s_skip_ws(&c->ans), s_skip_ws(&c->out);
 		else if (!s_same_ws(c))
 			return;
-		a = s_peek(&c->ans), b = s_peek(&c->out);
+		a = c_peek(&c->ans), b = c_peek(&c->out);
 		if (a < 0 && b < 0) {
 			c->res->accepted = true;
 			return;
@@ -521,7 +449,7 @@ static void s_quote_rd(char q[QSIZE], const rd_t *r)
 {
 	size_t n = r->len - r->pos;
 
-	s_quote(q, r->buf + r->pos, n > SHOW ? SHOW + 1 : n, false);
+	c_quote(q, r->buf + r->pos, n > SHOW ? SHOW + 1 : n, false);
 }
 
 /* Exact mode's verdict at byte off (0-based), once a side is done or the
@@ -540,13 +468,13 @@ static void s_exact_end(cmp_t *c, uint64_t off, bool ha, bool ho)
 	if (ho)
 		s_quote_rd(qo, &c->out);
 	if (!ha)
-		s_msg(c, "trailing output after the answer at byte %" PRIu64 " (line %" PRIu64 "): %s",
+		c_msg(c, "trailing output after the answer at byte %" PRIu64 " (line %" PRIu64 "): %s",
 		      off + 1, line, qo);
 	else if (!ho)
-		s_msg(c, "team output ended early at byte %" PRIu64 " (line %" PRIu64 "): expected %s",
+		c_msg(c, "team output ended early at byte %" PRIu64 " (line %" PRIu64 "): expected %s",
 		      off + 1, line, qa);
 	else
-		s_msg(c, "output differs from the answer at byte %" PRIu64 " (line %" PRIu64
+		c_msg(c, "output differs from the answer at byte %" PRIu64 " (line %" PRIu64
 		      "): expected %s, got %s", off + 1, line, qa, qo);
 }
 
@@ -557,12 +485,12 @@ static void s_exact(cmp_t *c)
 	bool ha, ho;
 
 	for (;;) {
-		ha = s_fill(&c->ans), ho = s_fill(&c->out);
+		ha = c_fill(&c->ans), ho = c_fill(&c->out);
 		if (!ha || !ho)
 			break;
 		size_t na = c->ans.len - c->ans.pos, no = c->out.len - c->out.pos;
 		size_t m = na < no ? na : no;
-		size_t i = s_diff(c->ans.buf + c->ans.pos, c->out.buf + c->out.pos, m);
+		size_t i = c_diff(c->ans.buf + c->ans.pos, c->out.buf + c->out.pos, m);
 
 		s_count_lines(&c->out, c->out.buf + c->out.pos, i);
 		c->ans.pos += i, c->out.pos += i, off += i;
@@ -570,254 +498,6 @@ static void s_exact(cmp_t *c)
 			break;
 	}
 	s_exact_end(c, off, ha, ho);
-}
-
-/* ---- lines mode ---- */
-
-/* May byte b be stripped? trim: any whitespace but \n (leading and
- * trailing); ignore_trailing_space: space, tab, CR (trailing only). So
- * "\r\n" ends a line like "\n" exactly when one of them is on. */
-static bool s_strip(const compare_opts *o, int b)
-{
-	if (o->trim)
-		return b != '\n' && s_ws(b);
-	return o->ignore_trailing_space && (b == ' ' || b == '\t' || b == '\r');
-}
-
-/* The end of the run of strippable bytes at r->buf[k], within the buffer. */
-static size_t s_run_end(const compare_opts *o, const rd_t *r, size_t k)
-{
-	while (k < r->len && s_strip(o, r->buf[k]))
-		k++;
-	return k;
-}
-
-/* Is the run of strippable bytes at r->buf[k] followed by text within the
- * buffer (and so kept, whatever comes after)? */
-static bool s_inner_run(const compare_opts *o, const rd_t *r, size_t k)
-{
-	size_t j = s_run_end(o, r, k);
-
-	return j < r->len && r->buf[j] != '\n';
-}
-
-/* Forget the held whitespace (it was trailing). */
-static void s_drop(ln_t *l)
-{
-	l->plen = l->ppos = 0;
-	if (l->spill)
-		fclose(l->spill);
-	l->spill = NULL;
-}
-
-/* A failure of the spill file: the comparison stops with errno. */
-static void s_fail(ln_t *l)
-{
-	l->r->err = errno ? errno : EIO;
-	l->r->eof = true;
-	l->r->pos = l->r->len;
-}
-
-/* Hold n bytes of whitespace: memory first, then the spill file. */
-static void s_hold(ln_t *l, const uint8_t *p, size_t n)
-{
-	size_t m = PEND - l->plen < n ? PEND - l->plen : n;
-
-	memcpy(l->pend + l->plen, p, m);
-	l->plen += m, p += m, n -= m;
-	if (!n)
-		return;
-	if (!l->spill && !(l->spill = tmpfile()))
-		return s_fail(l);
-	if (fwrite(p, 1, n, l->spill) != n)
-		s_fail(l);
-}
-
-/* A run of strippable bytes: dropped at once if leading under trim, else
- * held until we know whether it is trailing. */
-static void s_run(const compare_opts *o, ln_t *l)
-{
-	rd_t *r = l->r;
-	const uint8_t *p = r->buf + r->pos;
-	size_t k = s_run_end(o, r, r->pos);
-
-	l->started = true;
-	r->pos = k;
-	if (!(o->trim && !l->content))
-		s_hold(l, p, (size_t)(r->buf + k - p));
-}
-
-/* Give out the held run (text followed it): memory, then the spill file
- * read back through the same buffer. Sets the span, or ends the replay. */
-static void s_replay(ln_t *l)
-{
-	size_t n;
-
-	if (l->ppos < l->plen) {
-		l->kind = K_PEND, l->n = l->plen - l->ppos;
-		return;
-	}
-	if (l->spill && (n = fread(l->pend, 1, PEND, l->spill))) {
-		l->plen = n, l->ppos = 0, l->kind = K_PEND, l->n = n;
-		return;
-	}
-	if (l->spill && ferror(l->spill))
-		s_fail(l);
-	s_drop(l);
-	l->replay = false;
-}
-
-/* Past the end of a line (b: '\n', or -1 for a last line without one). */
-static void s_newline(ln_t *l, int b)
-{
-	if (b == '\n')
-		s_take(l->r, b);
-	l->started = l->content = false;
-	l->col = 1;
-}
-
-/* At a newline or the end: what was held was trailing. An empty line is
- * skipped if asked; a last line needs no newline. */
-static void s_eol(const compare_opts *o, ln_t *l, int b)
-{
-	s_drop(l);
-	if (b < 0 && !l->started)
-		l->kind = K_END;
-	else if (!l->content && o->ignore_empty_lines)
-		s_newline(l, b);
-	else
-		l->kind = K_NL;
-}
-
-/* Text: the bytes up to a newline, the buffer's end, or a run of
- * strippable bytes that may be trailing (one followed by text in the
- * buffer is text too: no need to hold it). */
-static void s_text(const compare_opts *o, ln_t *l)
-{
-	rd_t *r = l->r;
-	size_t k = r->pos;
-
-	if (!o->trim && !o->ignore_trailing_space) {
-		const uint8_t *nl = memchr(r->buf + k, '\n', r->len - k);
-
-		k = nl ? (size_t)(nl - r->buf) : r->len;
-	} else {
-		for (;;) {
-			while (k < r->len && r->buf[k] != '\n' && !s_strip(o, r->buf[k]))
-				k++;
-			if (k == r->len || r->buf[k] == '\n' || !s_inner_run(o, r, k))
-				break;
-			k = s_run_end(o, r, k);
-		}
-	}
-	l->kind = K_TEXT, l->n = k - r->pos;
-}
-
-/* One step towards side l's next span. */
-static void s_step(const compare_opts *o, ln_t *l)
-{
-	int b;
-
-	if (l->replay)
-		return s_replay(l);
-	b = s_peek(l->r);
-	if (b < 0 || b == '\n')
-		return s_eol(o, l, b);
-	if (s_strip(o, b) && (l->plen || (o->trim && !l->content) || !s_inner_run(o, l->r, l->r->pos)))
-		return s_run(o, l);
-	if (l->plen) {
-		l->replay = true, l->ppos = 0;
-		if (l->spill && fseek(l->spill, 0, SEEK_SET))
-			s_fail(l);
-		return s_replay(l);
-	}
-	s_text(o, l);
-}
-
-/* Side l's current span of canonical bytes: its kind; its bytes (K_TEXT,
- * K_PEND) in *p and *n. */
-static int s_span(const compare_opts *o, ln_t *l, const uint8_t **p, size_t *n)
-{
-	while (l->kind == K_NONE)
-		s_step(o, l);
-	*p = l->kind == K_TEXT ? l->r->buf + l->r->pos : l->pend + l->ppos;
-	*n = l->kind == K_TEXT || l->kind == K_PEND ? l->n : 0;
-	return l->kind;
-}
-
-/* Consume n bytes of side l's span (K_NL: the newline). */
-static void s_advance(ln_t *l, size_t n)
-{
-	if (l->kind == K_NL) {
-		s_newline(l, s_peek(l->r));
-		l->kind = K_NONE;
-		return;
-	}
-	if (l->kind == K_TEXT)
-		l->r->pos += n;
-	else
-		l->ppos += n;
-	l->content = l->started = true;
-	l->col += n;
-	if (!(l->n -= n))
-		l->kind = K_NONE;
-}
-
-/* A span described for a message: quoted text, end of line, an empty
- * line, or end of output. */
-static void s_describe(char q[QSIZE], const ln_t *l, int kind, const uint8_t *p, size_t n)
-{
-	if (kind == K_END)
-		snprintf(q, QSIZE, "end of output");
-	else if (kind == K_NL)
-		snprintf(q, QSIZE, l->col == 1 ? "an empty line" : "end of line");
-	else
-		s_quote(q, p, n > SHOW ? SHOW + 1 : n, false);
-}
-
-/* Lines mode's verdict where the canonical streams part. */
-static void s_lines_differ(cmp_t *c, int ka, const uint8_t *pa, size_t na,
-			   int ko, const uint8_t *po, size_t no)
-{
-	char qa[QSIZE], qo[QSIZE];
-
-	s_describe(qa, &c->la, ka, pa, na);
-	s_describe(qo, &c->lo, ko, po, no);
-	if (ka == K_END)
-		s_msg(c, "trailing output after the answer, on line %" PRIu64 ": %s", c->out.line, qo);
-	else if (ko == K_END)
-		s_msg(c, "team output ended early: expected %s on line %" PRIu64 " of the answer",
-		      qa, c->ans.line);
-	else
-		s_msg(c, "wrong answer on line %" PRIu64 ", column %" PRIu64 ": expected %s, got %s",
-		      c->out.line, c->lo.col, qa, qo);
-}
-
-/* Mode lines: the canonical lines of both sides, byte for byte. */
-static void s_lines(cmp_t *c)
-{
-	const uint8_t *pa, *po;
-	size_t na, no, m, i;
-	int ka, ko;
-
-	for (;;) {
-		ka = s_span(c->o, &c->la, &pa, &na), ko = s_span(c->o, &c->lo, &po, &no);
-		if (ka == K_END && ko == K_END) {
-			c->res->accepted = true;
-			return;
-		}
-		if (ka == K_NL && ko == K_NL) {
-			s_advance(&c->la, 0), s_advance(&c->lo, 0);
-			continue;
-		}
-		if (!na || !no)
-			return s_lines_differ(c, ka, pa, na, ko, po, no);
-		m = na < no ? na : no;
-		i = s_diff(pa, po, m);
-		s_advance(&c->la, i), s_advance(&c->lo, i);
-		if (i < m)
-			return s_lines_differ(c, ka, pa + i, na - i, ko, po + i, no - i);
-	}
 }
 
 /* ---- the entry point ---- */
@@ -846,231 +526,12 @@ int compare_fds(int out, int ans, const compare_opts *o, compare_result *r)
 	else if (o->mode == CMP_EXACT)
 		s_exact(c);
 	else
-		s_lines(c);
-	s_drop(&c->lo), s_drop(&c->la);
+		c_lines(c);
+	c_drop(&c->lo), c_drop(&c->la);
 	err = c->ans.err ? c->ans.err : c->out.err;
 	free(c);
 	if (!err)
 		return 0;
 	r->accepted = false, r->message[0] = '\0';
 	return errno = err, -1;
-}
-
-/* ---- options ---- */
-
-enum { T_MODE, T_BOOL, T_ABS, T_REL, T_BOTH };
-
-/* The compare map's keys: type, mode (-1: any), and the bool's place. */
-static const struct ckey {
-	const char *key;
-	int type, mode;
-	size_t off;
-} s_keys[] = {
-	{ "mode", T_MODE, -1, 0 },
-	{ "case_sensitive", T_BOOL, CMP_DEFAULT, offsetof(compare_opts, case_sensitive) },
-	{ "space_change_sensitive", T_BOOL, CMP_DEFAULT, offsetof(compare_opts, space_change_sensitive) },
-	{ "float_absolute_tolerance", T_ABS, CMP_DEFAULT, 0 },
-	{ "float_relative_tolerance", T_REL, CMP_DEFAULT, 0 },
-	{ "float_tolerance", T_BOTH, CMP_DEFAULT, 0 },
-	{ "trim", T_BOOL, CMP_LINES, offsetof(compare_opts, trim) },
-	{ "ignore_trailing_space", T_BOOL, CMP_LINES, offsetof(compare_opts, ignore_trailing_space) },
-	{ "ignore_empty_lines", T_BOOL, CMP_LINES, offsetof(compare_opts, ignore_empty_lines) },
-};
-
-static const char *const s_modes[] = { "default", "exact", "lines" };
-
-/* "compare.KEY" into field, KEY cut on a UTF-8 character if too long. */
-static void s_field(char *field, size_t fsize, const char *k, size_t kn)
-{
-	size_t room = fsize > 9 ? fsize - 9 : 0;
-
-	if (kn > room) {
-		kn = room;
-		while (kn && ((uint8_t)k[kn] & 0xc0) == 0x80)
-			kn--;
-	}
-	snprintf(field, fsize, "compare.%.*s", (int)kn, k);
-}
-
-/* -1 with the field and the reason (printf-style) set. */
-static __attribute__((format(printf, 6, 7))) int
-s_bad(char *field, size_t fsize, const char *k, char *err, size_t esize, const char *fmt, ...)
-{
-	va_list ap;
-
-	s_field(field, fsize, k, strlen(k));
-	va_start(ap, fmt);
-	vsnprintf(err, esize, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* The mode, which the other keys are checked against; absent: default. */
-static int s_mode(const msgpack_object *map, compare_opts *t, char *field, size_t fsize,
-		  char *err, size_t esize)
-{
-	const msgpack_object *m = mp_get(map, "mode");
-
-	if (!m)
-		return 0;
-	for (int i = 0; i < 3; i++)
-		if (mp_str_eq(m, s_modes[i]))
-			return t->mode = (cmp_mode)i, 0;
-	return s_bad(field, fsize, "mode", err, esize, "must be \"default\", \"exact\" or \"lines\"");
-}
-
-/* A tolerance's value: a float or an int, finite and >= 0. */
-static int s_tol_value(const msgpack_object *v, double *d)
-{
-	return mp_as_float(v, d) && isfinite(*d) && *d >= 0 ? 0 : -1;
-}
-
-/* One key's value into t (k: its entry; the mode was checked). */
-static int s_key(const struct ckey *k, const msgpack_object *v, compare_opts *t, unsigned *tols,
-		 char *field, size_t fsize, char *err, size_t esize)
-{
-	double d;
-
-	if (k->type == T_MODE)
-		return 0;
-	if (k->mode != (int)t->mode)
-		return s_bad(field, fsize, k->key, err, esize, "applies to mode \"%s\" only, not \"%s\"",
-			     s_modes[k->mode], s_modes[t->mode]);
-	if (k->type == T_BOOL) {
-		if (!mp_as_bool(v, (bool *)((char *)t + k->off)))
-			return s_bad(field, fsize, k->key, err, esize, "must be true or false");
-		return 0;
-	}
-	if (s_tol_value(v, &d))
-		return s_bad(field, fsize, k->key, err, esize, "must be a number >= 0");
-	if (k->type != T_REL)
-		t->float_abs = d;
-	if (k->type != T_ABS)
-		t->float_rel = d;
-	*tols |= 1u << k->type;
-	return 0;
-}
-
-/* The entry of key (p, n); NULL if unknown. */
-static const struct ckey *s_ckey(const char *p, size_t n)
-{
-	for (size_t i = 0; i < sizeof s_keys / sizeof *s_keys; i++)
-		if (strlen(s_keys[i].key) == n && !memcmp(s_keys[i].key, p, n))
-			return &s_keys[i];
-	return NULL;
-}
-
-int compare_opts_from(const msgpack_object *map, compare_opts *o,
-		      char *field, size_t fsize, char *err, size_t esize)
-{
-	compare_opts t;
-	unsigned tols = 0;
-
-	compare_opts_default(&t);
-	if (map && map->type != MSGPACK_OBJECT_MAP) {
-		snprintf(field, fsize, "compare");
-		snprintf(err, esize, "must be a map");
-		return -1;
-	}
-	if (map && s_mode(map, &t, field, fsize, err, esize))
-		return -1;
-	for (uint32_t i = 0; map && i < map->via.map.size; i++) {
-		const msgpack_object_kv *kv = &map->via.map.ptr[i];
-		const struct ckey *k;
-		const char *p = "";
-		size_t n = 0;
-
-		if (!mp_as_str(&kv->key, &p, &n) || !(k = s_ckey(p, n))) {
-			s_field(field, fsize, p, n);
-			snprintf(err, esize, "unknown option");
-			return -1;
-		}
-		if (kv->val.type != MSGPACK_OBJECT_NIL &&
-		    s_key(k, &kv->val, &t, &tols, field, fsize, err, esize))
-			return -1;
-	}
-	if ((tols & 1u << T_BOTH) && (tols & (1u << T_ABS | 1u << T_REL)))
-		return s_bad(field, fsize, "float_tolerance", err, esize,
-			     "may not be given with float_absolute_tolerance or float_relative_tolerance");
-	*o = t;
-	return 0;
-}
-
-/* The next whitespace-separated word of *s: its start, length in *n. */
-static const char *s_word(const char **s, size_t *n)
-{
-	const char *w = *s;
-
-	while (*w && s_ws((uint8_t)*w))
-		w++;
-	for (*n = 0; w[*n] && !s_ws((uint8_t)w[*n]); ++*n)
-		;
-	*s = w + *n;
-	return *n ? w : NULL;
-}
-
-/* Is word (w, n) the string k? */
-static bool s_is(const char *w, size_t n, const char *k)
-{
-	return strlen(k) == n && !memcmp(w, k, n);
-}
-
-/* One tolerance flag's value, the next word; which: T_ABS, T_REL, T_BOTH. */
-static int s_flag_tol(const char **s, const char *flag, int which, compare_opts *t,
-		      unsigned *tols, char *err, size_t esize)
-{
-	char q[QSIZE];
-	size_t n;
-	const char *w = s_word(s, &n);
-	double d;
-
-	if (*tols & 1u << which)
-		return snprintf(err, esize, "%s is given twice", flag), -1;
-	if (!w)
-		return snprintf(err, esize, "%s needs a value", flag), -1;
-	if (!s_float(w, n, &d) || !isfinite(d) || d < 0) {
-		s_quote(q, (const uint8_t *)w, n, false);
-		return snprintf(err, esize, "%s: %s is not a number >= 0", flag, q), -1;
-	}
-	*tols |= 1u << which;
-	if (which != T_REL)
-		t->float_abs = d;
-	if (which != T_ABS)
-		t->float_rel = d;
-	return 0;
-}
-
-int compare_opts_from_flags(const char *flags, compare_opts *o, char *err, size_t esize)
-{
-	static const char *const tol[] = { "float_absolute_tolerance", "float_relative_tolerance",
-					   "float_tolerance" };
-	compare_opts t;
-	unsigned tols = 0;
-	const char *s = flags ? flags : "", *w;
-	char q[QSIZE];
-	size_t n;
-	int i;
-
-	compare_opts_default(&t);
-	while ((w = s_word(&s, &n))) {
-		if (s_is(w, n, "case_sensitive"))
-			t.case_sensitive = true;
-		else if (s_is(w, n, "space_change_sensitive"))
-			t.space_change_sensitive = true;
-		else {
-			for (i = 0; i < 3 && !s_is(w, n, tol[i]); i++)
-				;
-			if (i == 3) {
-				s_quote(q, (const uint8_t *)w, n, false);
-				return snprintf(err, esize, "unknown flag %s", q), -1;
-			}
-			if (s_flag_tol(&s, tol[i], T_ABS + i, &t, &tols, err, esize))
-				return -1;
-		}
-	}
-	if ((tols & 1u << T_BOTH) && (tols & (1u << T_ABS | 1u << T_REL)))
-		return snprintf(err, esize, "float_tolerance may not be given with "
-				"float_absolute_tolerance or float_relative_tolerance"), -1;
-	*o = t;
-	return 0;
 }

@@ -7,7 +7,7 @@
  * renamed a key or file the loader takes both spellings (see below).
  * Specs: https://www.kattis.com/problem-package-format/spec/legacy.html and
  * .../spec/2023-07-draft.html; where a spec is silent we follow problemtools,
- * the reference implementation, and say so in problem.c.
+ * the reference implementation, and say so in problem*.c.
  *
  * What is read:
  * - problem.yaml: name (2023-07: a string or a map language -> name; we take
@@ -40,7 +40,7 @@
  *   need one: it is the interactor.
  *
  * judgebox's own extension, `checker_style: testlib` in problem.yaml: the
- * output validator is a testlib-style checker (see s_checker_style).
+ * output validator is a testlib-style checker (see problem_meta.c).
  *
  * Refused, because judging without them would give wrong verdicts: legacy
  * `grading: custom` (graders), 2023-07 submit-answer problems, test case
