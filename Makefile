@@ -29,9 +29,12 @@ HELPER_SRC = $(wildcard helper/*.c)
 HELPER_OBJ = $(HELPER_SRC:%.c=$(O)/%.o)
 HELPER     = $(O)/judgebox-helper
 
-CTL_SRC = $(filter-out controller/judgebox.c,$(wildcard controller/*.c))
+CTL_SRC = $(wildcard controller/*.c)
 CTL_OBJ = $(CTL_SRC:%.c=$(O)/%.o) $(O)/proto/mp.o
 JUDGEBOXD = $(O)/judgeboxd
+# The command-line client: its own folder, a file per command family.
+CLI_SRC = $(wildcard controller/cli/*.c)
+CLI_OBJ = $(CLI_SRC:%.c=$(O)/%.o) $(O)/proto/mp.o
 JUDGEBOX  = $(O)/judgebox
 
 all: $(HELPER) controller tests
@@ -60,8 +63,11 @@ $(O)/proto/mp.o: proto/mp.c proto/mp.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(JUDGEBOXD): $(CTL_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc -lsqlite3 -lyaml -lm
-$(JUDGEBOX): $(O)/controller/judgebox.o $(O)/proto/mp.o
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc
+$(O)/controller/cli/%.o: controller/cli/%.c controller/cli/*.h proto/mp.h proto/wire.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(JUDGEBOX): $(CLI_OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lzmq -lmsgpackc -lm
 controller: $(JUDGEBOXD) $(JUDGEBOX)
 
 # Test programs: hostile ones refuse to run outside a jail (tests/progs/hostile.h).
@@ -80,27 +86,27 @@ $(O)/attacks/%: tests/attacks/%.c tests/attacks/*.h tests/progs/hostile.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -Wall -Wno-unused-result $(CFLAGS) -o $@ $< -lpthread
 
-# C unit tests: link the helper's pure parts with the test's own stubs.
-UNIT_BIN = $(O)/unit/policy_test $(O)/unit/mp_test $(O)/unit/compare_test \
-	   $(O)/unit/problem_test
+# C unit tests: every tests/unit/NAME_test.c is a program that prints TAP
+# (tests/unit.t runs them all), linked against archives of the daemon's
+# objects but its main and of the helper's but its main: the linker takes
+# only the objects a test uses, and a test may define its own stubs of what
+# those need (policy_test stands in for helper/main.c's die_with).
+LIBJBD    = $(O)/libjbd.a
+LIBHELPER = $(O)/libhelper.a
+UNIT_SRC  = $(wildcard tests/unit/*_test.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(O)/unit/%)
+UNIT_LIBS = -lzmq -lmsgpackc -lsqlite3 -lyaml -lseccomp -lcap -lm
 unit: $(UNIT_BIN)
-$(O)/unit/policy_test: tests/unit/policy_test.c helper/policy.c helper/helper.h tests/lib/tap.h
+$(LIBJBD): $(filter-out $(O)/controller/judgeboxd.o,$(CTL_OBJ))
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(LIBHELPER): $(filter-out $(O)/helper/main.o,$(HELPER_OBJ))
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(O)/unit/%_test: tests/unit/%_test.c tests/lib/tap.h $(wildcard controller/*.h helper/*.h proto/*.h) \
+		$(LIBJBD) $(LIBHELPER)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DHELPER_CONF='"/dev/null"' -o $@ tests/unit/policy_test.c helper/policy.c -lseccomp
-
-$(O)/unit/mp_test: tests/unit/mp_test.c proto/mp.c proto/mp.h tests/lib/tap.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/mp_test.c proto/mp.c -lmsgpackc
-
-$(O)/unit/compare_test: tests/unit/compare_test.c controller/compare.c controller/compare.h \
-		proto/mp.c proto/mp.h tests/lib/tap.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/compare_test.c controller/compare.c proto/mp.c \
-		-lmsgpackc -lm
-$(O)/unit/problem_test: tests/unit/problem_test.c controller/problem.c controller/problem.h \
-		tests/lib/tap.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/problem_test.c controller/problem.c -lyaml
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBJBD) $(LIBHELPER) $(UNIT_LIBS)
 
 check: deps all unit
 	prove -v tests/*.t

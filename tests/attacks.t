@@ -401,4 +401,4 @@ is "$?" 64 "one --env too many: usage error (64), no crash"
 is "$(left)" 0 "after the whole battery, no process of any box is left"
 cg=$(ls -d /sys/fs/cgroup/*/$JB_CGROUP/box* /sys/fs/cgroup/$JB_CGROUP/box* 2>/dev/null | wc -l)
 is "$cg" 0 "and no box cgroup"
-plan $_tap_n
+done_testing

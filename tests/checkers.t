@@ -8,7 +8,6 @@
 # ones under tests/packages.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 21
 jd_must_start
 
 W=$JB/chk
@@ -232,3 +231,4 @@ judge ia crash.py
 is_ "$(r 'r["verdict"]')/$(r 'r["tests"][0]["exit_code"]')" "runtime_error/3" "interactive: a program that fails first: its runtime_error"
 
 jd_stop
+done_testing

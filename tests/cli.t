@@ -4,7 +4,6 @@
 # statuses of judgebox(1), EXIT STATUS.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 109
 jd_must_start
 
 W=$JB/cli
@@ -342,3 +341,4 @@ jd_stop
 jb run hello.c -l c --timeout 500
 is "$RC" 4 "after the daemon stopped, run: exit 4"
 has e 'did not answer' && has e 'may have been accepted'; ok_ $? "says so, and that the job may have been accepted"
+done_testing

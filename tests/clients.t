@@ -5,7 +5,6 @@
 # or the npm registry is not there).
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 12
 jd_must_start
 
 EX=$TOP/proto/examples
@@ -71,3 +70,4 @@ else
 	ok $? "zeromq's native addon came prebuilt in its npm tarball (nothing compiled)"
 	client client.mjs node "$NODE_DIR/client.mjs"
 fi
+done_testing

@@ -4,7 +4,6 @@
 # and reloaded with SIGHUP stops working on an open connection too.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/daemon-env.sh"
-plan 9
 mkdir -p "$JB/keys" "$JB/etc/clients"
 /usr/bin/python3 -c "
 import zmq.auth, sys
@@ -36,3 +35,4 @@ is "$r" 71 "a tcp endpoint without the server's secret key: the daemon refuses t
 jd_conf "tcp_endpoint = tcp://127.0.0.1:$port"
 setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- "$JUDGEBOXD" -c "$JB/etc/judgeboxd.conf" 2>"$JB/err"; r=$?
 is "$r" 78 "tcp_endpoint without tcp_events is a configuration error"
+done_testing

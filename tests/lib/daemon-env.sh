@@ -92,16 +92,18 @@ jd_kill_orphans() {
 	done
 }
 # jd_phase SCRIPT NAME: run the Python test SCRIPT's phase NAME (its TAP
-# numbered on from this shell's count, tests/lib/phasetap.py) with the
-# daemon's pid; PT (a directory of the prefix) carries the count and the
-# data that later phases need.
+# numbered on from this shell's count, its failures added to this shell's:
+# tests/lib/phasetap.py) with the daemon's pid; PT (a directory of the
+# prefix) carries the counts and the data that later phases need.
 PT=$JB/phases
 mkdir -p "$PT"
 jd_phase() {
 	echo "$_tap_n" > "$PT/n"
+	echo "$_tap_fail" > "$PT/failed"
 	PT_DIR=$PT JD_PID=$JD_PID /usr/bin/python3 "$1" "$2"
 	local r=$?
 	_tap_n=$(cat "$PT/n")
+	_tap_fail=$(cat "$PT/failed")
 	# A script that dies before it can report is a failure, never silence.
 	[ $r = 0 ] || ok 1 "$(basename "$1") $2 exited with status $r"
 }

@@ -1,8 +1,9 @@
 """phasetap.py: TAP for Python test scripts that a bash driver runs in
 phases, restarting judgeboxd between them (tests/lib/daemon-env.sh,
-jd_phase). Test numbers continue from the count in $PT_DIR/n, which
-run_phase() writes back; values a later phase needs are kept in
-$PT_DIR/data.json."""
+jd_phase). Test numbers continue from the count in $PT_DIR/n, and
+failures from the count in $PT_DIR/failed, which run_phase() writes back
+(the driver's done_testing prints the plan and exits non-zero if any test
+failed); values a later phase needs are kept in $PT_DIR/data.json."""
 import json
 import os
 import sys
@@ -12,6 +13,10 @@ import traceback
 PT = os.environ["PT_DIR"]
 T0 = time.monotonic()
 _n = [int(open(f"{PT}/n").read())]
+try:
+    _failed = [int(open(f"{PT}/failed").read())]
+except FileNotFoundError:
+    _failed = [0]
 
 
 def _short(v, n=900):
@@ -23,6 +28,7 @@ def ok(cond, name, *diag):
     _n[0] += 1
     print(f"{'ok' if cond else 'not ok'} {_n[0]} - {name}")
     if not cond:
+        _failed[0] += 1
         for d in diag:
             for line in str(d).splitlines():
                 print(f"#   {line}")
@@ -66,11 +72,12 @@ def save_data(**kv):
 
 def run_phase(name, body, cleanup):
     """Run phase name's body; a crash of the test is a failing test, not a
-    stop. The count is written back whatever happens."""
+    stop. The counts are written back whatever happens."""
     try:
         body()
     except Exception:  # noqa: BLE001 - reported as a failure
         ok(False, f"phase {name} ran to its end", traceback.format_exc())
     finally:
         open(f"{PT}/n", "w").write(str(_n[0]))
+        open(f"{PT}/failed", "w").write(str(_failed[0]))
         cleanup()
