@@ -19,12 +19,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "jbd.h"
-
-const char *const limit_names[L_COUNT] = {
-	"cpu_ms", "wall_ms", "memory_kb", "procs", "fsize_kb", "stack_kb",
-	"nofile", "tmp_kb", "output_kb",
-};
+#include "conf.h"
+#include "log.h"
 
 /* Shipped defaults and ceilings (PROTOCOL.md 7.6); conf and helper.conf may
  * lower the ceilings. */
@@ -84,19 +80,6 @@ static int s_copy(char *dst, size_t size, const char *v)
 	return 0;
 }
 
-/* The index of a limit name ("cpu_ms", or the helper's "cpu-ms"), or -1. */
-int limit_index(const char *name)
-{
-	for (int i = 0; i < L_COUNT; i++) {
-		const char *a = limit_names[i], *b = name;
-		while (*a && (*a == *b || (*a == '_' && *b == '-')))
-			a++, b++;
-		if (!*a && !*b)
-			return i;
-	}
-	return -1;
-}
-
 /* "limit NAME DEFAULT CEILING" */
 static int s_limit_line(conf_t *c, const char *rest)
 {
@@ -106,7 +89,7 @@ static int s_limit_line(conf_t *c, const char *rest)
 	if (sscanf(rest, "%31s %llu %llu %n", name, &d, &m, &n) != 3 ||
 	    rest[n] || d == 0 || d > m || strchr(rest + strlen(name), '-'))
 		return -1;	/* strtoull would take "-1" for 2^64 - 1 */
-	int i = limit_index(name);
+	int i = wire_limit_index(name);
 	if (i < 0)
 		return -1;
 	c->def[i] = d;
@@ -124,7 +107,7 @@ static int s_compile_limit_line(conf_t *c, const char *rest)
 	if (sscanf(rest, "%31s %llu %n", name, &v, &n) != 2 || rest[n] || v == 0 ||
 	    strchr(rest + strlen(name), '-'))
 		return -1;
-	int i = limit_index(name);
+	int i = wire_limit_index(name);
 	if (i < 0 || i == L_OUTPUT)
 		return -1;
 	c->cdef[i] = v;
@@ -254,7 +237,7 @@ static void s_helper_limits(conf_t *c)
 			snprintf(c->box_root, sizeof c->box_root, "%s", root);
 		if (sscanf(line, " limit %31s %llu %llu", name, &d, &m) != 3)
 			continue;
-		int i = limit_index(name);
+		int i = wire_limit_index(name);
 		if (i < 0 || i == L_OUTPUT)
 			continue;
 		c->hceil[i] = m;
@@ -354,7 +337,7 @@ static int s_lang_limits(const char *v, limits_t l, bool *has)
 		if (!eq)
 			return -1;
 		*eq = 0;
-		int i = limit_index(t);
+		int i = wire_limit_index(t);
 		if (i < 0 || i == L_OUTPUT || s_uint(eq + 1, UINT32_MAX, &l[i]) ||
 		    l[i] == 0)
 			return -1;

@@ -17,17 +17,21 @@
 #include <syslog.h>
 #include <zmq.h>
 
-#include "jbd.h"
+#include "curve.h"
+#include "log.h"
 
 typedef struct client {
 	char name[NAME_MAX_LEN + 1];
 	uint8_t key[32];
 } client_t;
 
-static client_t *s_clients;
-static size_t s_nclients;
-static void *s_zap;
-static char s_secret[41];
+struct curve {
+	const conf_t *conf;
+	client_t *clients;
+	size_t nclients;
+	void *zap;			/* our ZAP handler's REP socket */
+	char secret[41];
+};
 
 /* A zcert file's `public-key = "Z85"` (or secret-key) value. */
 static int s_cert_key(const char *path, const char *which, char out[41])
@@ -63,8 +67,9 @@ static bool s_key_name(const char *file, char *name)
 }
 
 /* Read clients_dir again; the old list stays if the directory is gone. */
-int curve_reload(const conf_t *c)
+int curve_reload(curve_t *self)
 {
+	const conf_t *c = self->conf;
 	DIR *d = opendir(c->clients_dir);
 	if (!d)
 		return jlog(LOG_ERR, "%s: %s", c->clients_dir, strerror(errno)), -1;
@@ -88,94 +93,102 @@ int curve_reload(const conf_t *c)
 		strcpy(list[n++].name, name);
 	}
 	closedir(d);
-	free(s_clients);
-	s_clients = list;
-	s_nclients = n;
+	free(self->clients);
+	self->clients = list;
+	self->nclients = n;
 	jlog(LOG_INFO, "%zu client keys from %s", n, c->clients_dir);
 	return 0;
 }
 
-bool curve_user_known(const char *name)
+bool curve_user_known(const curve_t *self, const char *name)
 {
-	for (size_t i = 0; i < s_nclients; i++)
-		if (!strcmp(s_clients[i].name, name))
+	for (size_t i = 0; i < self->nclients; i++)
+		if (!strcmp(self->clients[i].name, name))
 			return true;
 	return false;
 }
 
-int curve_init(void *ctx, const conf_t *c)
+curve_t *curve_new(void *ctx, const conf_t *c)
 {
-	if (s_cert_key(c->server_key, "secret-key", s_secret)) {
+	curve_t *self = calloc(1, sizeof *self);
+	if (!self)
+		return NULL;
+	self->conf = c;
+	if (s_cert_key(c->server_key, "secret-key", self->secret)) {
 		jlog(LOG_ERR, "%s: no secret-key (a zcert secret certificate); "
 		     "tcp endpoints need one", c->server_key);
-		return -1;
+		return curve_destroy(&self), NULL;
 	}
-	if (curve_reload(c))
-		return -1;
-	s_zap = zmq_socket(ctx, ZMQ_REP);
-	if (!s_zap || zmq_bind(s_zap, "inproc://zeromq.zap.01"))
-		return jlog(LOG_ERR, "ZAP: %s", zmq_strerror(errno)), -1;
-	return 0;
+	if (curve_reload(self))
+		return curve_destroy(&self), NULL;
+	self->zap = zmq_socket(ctx, ZMQ_REP);
+	if (!self->zap || zmq_bind(self->zap, "inproc://zeromq.zap.01")) {
+		jlog(LOG_ERR, "ZAP: %s", zmq_strerror(errno));
+		return curve_destroy(&self), NULL;
+	}
+	return self;
 }
 
-void *curve_zap_socket(void)
+void *curve_zap_socket(const curve_t *self)
 {
-	return s_zap;
+	return self->zap;
 }
 
 /* Make sock a CURVE server that asks our ZAP handler. */
-int curve_server(void *sock)
+int curve_server(const curve_t *self, void *sock)
 {
 	int one = 1;
 	return zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one) ||
-	       zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, s_secret, 40) ||
+	       zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, self->secret, 40) ||
 	       zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "judgebox", 8) ? -1 : 0;
 }
 
 /* One ZAP request (RFC 27): version, request id, domain, address, routing
  * id, mechanism, credentials. 200 with the key's name, or 400. */
-void curve_zap_handle(void)
+void curve_zap_handle(curve_t *self)
 {
 	zmq_msg_t f[8];
 	int n = 0, more = 1;
 	while (more && n < 8) {
 		zmq_msg_init(&f[n]);
-		if (zmq_msg_recv(&f[n], s_zap, 0) < 0)
+		if (zmq_msg_recv(&f[n], self->zap, 0) < 0)
 			break;
 		more = zmq_msg_more(&f[n++]);
 	}
 	while (more) {	/* a malformed request: drain it */
 		zmq_msg_t x;
 		zmq_msg_init(&x);
-		zmq_msg_recv(&x, s_zap, 0);
+		zmq_msg_recv(&x, self->zap, 0);
 		more = zmq_msg_more(&x);
 		zmq_msg_close(&x);
 	}
 	const char *user = NULL;
 	if (n == 7 && zmq_msg_size(&f[5]) == 5 &&
 	    !memcmp(zmq_msg_data(&f[5]), "CURVE", 5) && zmq_msg_size(&f[6]) == 32)
-		for (size_t i = 0; i < s_nclients && !user; i++)
-			if (!memcmp(s_clients[i].key, zmq_msg_data(&f[6]), 32))
-				user = s_clients[i].name;
-	zmq_send(s_zap, "1.0", 3, ZMQ_SNDMORE);
+		for (size_t i = 0; i < self->nclients && !user; i++)
+			if (!memcmp(self->clients[i].key, zmq_msg_data(&f[6]), 32))
+				user = self->clients[i].name;
+	zmq_send(self->zap, "1.0", 3, ZMQ_SNDMORE);
 	if (n > 1)
-		zmq_send(s_zap, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), ZMQ_SNDMORE);
+		zmq_send(self->zap, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), ZMQ_SNDMORE);
 	else
-		zmq_send(s_zap, "", 0, ZMQ_SNDMORE);
-	zmq_send(s_zap, user ? "200" : "400", 3, ZMQ_SNDMORE);
-	zmq_send(s_zap, user ? "OK" : "unknown key", user ? 2 : 11, ZMQ_SNDMORE);
-	zmq_send(s_zap, user ? user : "", user ? strlen(user) : 0, ZMQ_SNDMORE);
-	zmq_send(s_zap, "", 0, 0);
+		zmq_send(self->zap, "", 0, ZMQ_SNDMORE);
+	zmq_send(self->zap, user ? "200" : "400", 3, ZMQ_SNDMORE);
+	zmq_send(self->zap, user ? "OK" : "unknown key", user ? 2 : 11, ZMQ_SNDMORE);
+	zmq_send(self->zap, user ? user : "", user ? strlen(user) : 0, ZMQ_SNDMORE);
+	zmq_send(self->zap, "", 0, 0);
 	for (int i = 0; i < n; i++)
 		zmq_msg_close(&f[i]);
 }
 
-void curve_close(void)
+void curve_destroy(curve_t **p)
 {
-	if (s_zap)
-		zmq_close(s_zap);
-	s_zap = NULL;
-	free(s_clients);
-	s_clients = NULL;
-	s_nclients = 0;
+	curve_t *self = *p;
+	if (!self)
+		return;
+	if (self->zap)
+		zmq_close(self->zap);
+	free(self->clients);
+	free(self);
+	*p = NULL;
 }

@@ -1,0 +1,55 @@
+/* judge.h: judging, from a job's start in a box to its verdict (judge.c
+ * and the judge_*.c below it): the job's steps (the problem's output
+ * validator compiled, the program compiled or found in the compile cache,
+ * run on its stdin or on each test, its output compared or checked, or
+ * its interaction with the validator), the verdicts, the results stored,
+ * the grading of a problem's groups. The loop (judgeboxd.c) owns one
+ * judge_t and hears from it through the callbacks given to judge_new.
+ *
+ * Every change to the store happens in the loop turn's transaction (the
+ * judge opens it with store_begin, a no-op if it is open); the callbacks
+ * are made in that transaction, before its commit.
+ */
+#ifndef JUDGEBOX_JUDGE_H
+#define JUDGEBOX_JUDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "store.h"
+
+typedef struct judge judge_t;
+
+typedef struct judge_cbs {
+	void *arg;
+	/* Job id's state changed in the open transaction. */
+	void (*state_changed)(void *arg, uint64_t id);
+	/* Test idx of job id's total ended; its result is stored. */
+	void (*test_event)(void *arg, uint64_t id, unsigned idx, unsigned total);
+	/* Job id (of user) left its box; requeued: it is back in the queue. */
+	void (*left)(void *arg, uint64_t id, const char *user, bool requeued);
+} judge_cbs_t;
+
+/* The judge and its pool of c->boxes boxes, each set up and cleaned
+ * (box.h); c and st are borrowed, *cbs is copied. NULL (logged) on
+ * failure. */
+judge_t *judge_new(const conf_t *c, store_t *st, const judge_cbs_t *cbs);
+/* Kill every child and wait (used on exit after a drain); free; safe twice. */
+void judge_destroy(judge_t **p);
+/* Start job js in a free box (takes js); -1 if none is free. */
+int judge_start(judge_t *self, jobspec_t *js);
+/* Kill the box running job id (cancel or drain; the caller has already
+ * stored the job's new state); true if there was one. */
+bool judge_kill(judge_t *self, uint64_t id);
+/* Drain ran out: every boxed job goes back to queued, its box is killed. */
+void judge_requeue_all(judge_t *self);
+/* Poll items for the boxes' pidfds; and handle the one that fired. */
+size_t judge_pollfds(judge_t *self, int *fds, size_t max);
+void judge_ready(judge_t *self, int fd);
+int judge_free_count(const judge_t *self);
+int judge_active_count(const judge_t *self);	/* boxes with a child (not idle, not broken) */
+int judge_total(const judge_t *self);
+
+#endif

@@ -1,0 +1,295 @@
+/* spawn.c: the helper driver (spawn.h). judgebox-helper(8) runs one step
+ * of a box and reports on fd 3; the daemon watches it through a pidfd in
+ * the loop's zmq_poll, and never blocks on it but at start-up.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spawn.h"
+
+/* ---- the process ---- */
+
+/* The running helper's pid, so that a daemon restarted after kill -9 can
+ * end what its predecessor left in the box (spawn_kill_stale). */
+static void s_write_pid(const char *pidfile, pid_t pid)
+{
+	FILE *f = fopen(pidfile, "we");
+	if (f) {
+		fprintf(f, "%d\n", (int)pid);
+		fclose(f);
+	}
+}
+
+void spawn_kill_stale(const char *pidfile, unsigned box)
+{
+	FILE *f = fopen(pidfile, "re");
+	int pid = 0;
+	char path[64], cmd[256] = "";
+	if (!f)
+		return;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	f = pid > 1 ? fopen(path, "re") : NULL;
+	if (!f)
+		return;
+	size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+	fclose(f);
+	cmd[n] = 0;
+	if (!strcmp(cmd, "judgebox-helper")) {
+		jlog(LOG_NOTICE, "box %u: ending helper %d left by a previous daemon",
+		     box, pid);
+		kill(pid, SIGKILL);
+	}
+}
+
+int spawn_start(proc_t *p, const char *helper, const char *pidfile, unsigned box,
+		char *const argv[], int in, int out, int err)
+{
+	int pfd[2], null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0) {
+		jlog(LOG_ERR, "box %u: %m", box);
+		if (null >= 0)
+			close(null);
+		return -1;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in >= 0 ? in : null, 0);
+	posix_spawn_file_actions_adddup2(&fa, out >= 0 ? out : null, 1);
+	posix_spawn_file_actions_adddup2(&fa, err >= 0 ? err : null, 2);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 3);
+	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	int r = posix_spawn(&p->pid, helper, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	close(null);
+	close(pfd[1]);
+	if (r) {
+		close(pfd[0]);
+		errno = r;
+		return jlog(LOG_ERR, "%s: %m", helper), -1;
+	}
+	p->resfd = pfd[0];
+	s_write_pid(pidfile, p->pid);
+	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (p->pidfd < 0) {
+		jlog(LOG_ERR, "pidfd_open: %m");
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, NULL, 0);
+		close(p->resfd);
+		p->resfd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int spawn_wait(proc_t *p, const char *helper, const char *pidfile, unsigned box,
+	       char *const argv[])
+{
+	if (spawn_start(p, helper, pidfile, box, argv, -1, -1, 2))
+		return -1;
+	int st;
+	while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(p->pidfd), close(p->resfd);
+	p->pidfd = p->resfd = -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int spawn_reap(proc_t *p, char *rec, size_t size)
+{
+	int st;
+	if (waitpid(p->pid, &st, WNOHANG) <= 0)
+		return -1;
+	ssize_t n = read(p->resfd, rec, size - 1);
+	rec[n > 0 ? n : 0] = 0;
+	close(p->pidfd), close(p->resfd);
+	p->pidfd = p->resfd = -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void spawn_kill(const proc_t *p)
+{
+	if (p->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+}
+
+void spawn_collect(proc_t *p)
+{
+	if (p->pidfd < 0)
+		return;
+	waitpid(p->pid, NULL, 0);
+	close(p->pidfd), close(p->resfd);
+	p->pidfd = p->resfd = -1;
+}
+
+bool spawn_ended(const proc_t *p)
+{
+	struct pollfd q = { .fd = p->pidfd, .events = POLLIN };
+	return p->pidfd >= 0 && poll(&q, 1, 0) == 1;
+}
+
+/* ---- its command line ---- */
+
+/* Expand {source} {stem} {memory_mb} {heap_mb} {procs} in a command. */
+static void s_expand(char *dst, size_t size, const char *src, const lang_t *l,
+		     const uint64_t *lim)
+{
+	uint64_t mb = lim[L_MEM] / 1024, heap = mb * 3 / 4;
+	char stem[65];
+	snprintf(stem, sizeof stem, "%.*s", (int)strcspn(l->source, "."), l->source);
+	size_t k = 0;
+	while (*src && k + 1 < size) {
+		char v[80] = "";
+		const char *end = *src == '{' ? strchr(src, '}') : NULL;
+		size_t n = end ? (size_t)(end - src + 1) : 0;
+		if (n == 8 && !strncmp(src, "{source}", n))
+			snprintf(v, sizeof v, "%s", l->source);
+		else if (n == 6 && !strncmp(src, "{stem}", n))
+			snprintf(v, sizeof v, "%s", stem);
+		else if (n == 11 && !strncmp(src, "{memory_mb}", n))
+			snprintf(v, sizeof v, "%" PRIu64, mb);
+		else if (n == 9 && !strncmp(src, "{heap_mb}", n))
+			snprintf(v, sizeof v, "%" PRIu64, heap < 16 ? 16 : heap);
+		else if (n == 7 && !strncmp(src, "{procs}", n))
+			snprintf(v, sizeof v, "%" PRIu64, lim[L_PROCS]);
+		else
+			n = 0;
+		if (!n) {
+			dst[k++] = *src++;
+			continue;
+		}
+		k += (size_t)snprintf(dst + k, size - k, "%s", v);
+		if (k >= size)
+			k = size - 1;
+		src += n;
+	}
+	dst[k] = 0;
+}
+
+/* The helper's spelling of limit i: wire_limit_names with '-' for '_'. */
+static void s_opt_name(char *dst, size_t size, int i)
+{
+	snprintf(dst, size, "%s", wire_limit_names[i]);
+	for (char *s = dst; *s; s++)
+		if (*s == '_')
+			*s = '-';
+}
+
+/* The helper's own words, up to "--": their count; *k: bytes of buf used
+ * (size or more: it is too small). */
+static int s_argv_fixed(const spawn_cmd *c, char **argv, char *buf, size_t size,
+			size_t *k)
+{
+	int n = 0;
+#define ADD(...) (argv[n++] = buf + *k, \
+	*k += *k < size ? (size_t)snprintf(buf + *k, size - *k, __VA_ARGS__) + 1 : 1)
+	ADD("judgebox-helper"), ADD("run"), ADD("%u", c->box);
+	for (int i = 0; i < L_HELPER_COUNT; i++) {
+		char opt[16];
+		s_opt_name(opt, sizeof opt, i);
+		ADD("--%s=%" PRIu64, opt, c->lim[i]);
+	}
+	ADD("--policy=%s", c->policy), ADD("--result-fd=3");
+	for (int i = 0; i < c->lang->nenv; i++)
+		ADD("--env=%s", c->lang->env[i]);
+	ADD("--");
+	return n;
+#undef ADD
+}
+
+int spawn_argv(const spawn_cmd *c, char **argv, char *buf, size_t size)
+{
+	size_t k = 0;
+	int n = s_argv_fixed(c, argv, buf, size, &k);
+	if (k >= size)
+		return -1;
+	if (c->shell) {
+		argv[n++] = "/bin/sh", argv[n++] = "-c";
+		argv[n++] = buf + k;
+		s_expand(buf + k, size - k, c->cmd, c->lang, c->lim);
+		argv[n] = NULL;
+		return 0;
+	}
+	char *words = buf + k, *save, *t;
+	s_expand(words, size - k, c->cmd, c->lang, c->lim);
+	size_t wlen = strlen(words);
+	for (t = strtok_r(words, " ", &save); t && n < ARGV_FIXED - 1;
+	     t = strtok_r(NULL, " ", &save))
+		argv[n++] = t;
+	k += wlen + 1;
+	for (char *const *x = c->xargs; x && *x && n < ARGV_FIXED + 40; x++)
+		argv[n++] = *x;
+	const msgpack_object *a = c->xargs ? NULL : c->args;
+	for (uint32_t i = 0; a && i < a->via.array.size; i++) {
+		const msgpack_object_str *w = &a->via.array.ptr[i].via.str;
+		if (k + w->size + 1 > size)
+			return -1;
+		argv[n++] = memcpy(buf + k, w->ptr, w->size);
+		k += w->size;
+		buf[k++] = 0;
+	}
+	argv[n] = NULL;
+	return 0;
+}
+
+/* ---- what it reports ---- */
+
+void spawn_parse_record(char *rec, step_t *s)
+{
+	memset(s, 0, sizeof *s);
+	char *save, *line;
+	for (line = strtok_r(rec, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, '=');
+		if (!v)
+			continue;
+		*v++ = 0;
+		struct { const char *k; uint64_t *dst; } u[] = {
+			{ "exitcode", &s->exit_code }, { "signal", &s->signal },
+			{ "cpu_us", &s->cpu_us }, { "wall_us", &s->wall_us },
+			{ "memory_kb", &s->memory_kb } };
+		for (size_t i = 0; i < 5; i++)
+			if (!strcmp(line, u[i].k))
+				*u[i].dst = strtoull(v, NULL, 10);
+		if (!strcmp(line, "status"))
+			snprintf(s->status, sizeof s->status, "%s", v);
+		else if (!strcmp(line, "syscall"))
+			snprintf(s->syscall, sizeof s->syscall, "%s", v);
+		else if (!strcmp(line, "args"))
+			snprintf(s->args, sizeof s->args, "%s", v);
+		else if (!strcmp(line, "message"))
+			snprintf(s->message, sizeof s->message, "%s", v);
+	}
+	s->ran = *s->status != 0;
+}
+
+char *spawn_read_out(const char *path, uint64_t cap, size_t *len, uint64_t *bytes)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	*len = 0, *bytes = 0;
+	if (fd < 0 || fstat(fd, &st))
+		return fd >= 0 ? close(fd), NULL : NULL;
+	*bytes = (uint64_t)st.st_size;
+	size_t want = *bytes < cap ? (size_t)*bytes : (size_t)cap;
+	char *p = malloc(want + 1);
+	ssize_t got = p ? pread(fd, p, want, 0) : -1;
+	close(fd);
+	*len = got > 0 ? (size_t)got : 0;
+	return p;
+}
