@@ -151,6 +151,11 @@ bench: deps all $(BENCH_BIN)
 	bash tests/bench/judgeboxd.sh
 	bash tests/bench/judge.sh
 
+# judgeboxd as built from REV against this tree's, in one run.
+bench-revs: deps all
+	@test -n "$(REV)" || { echo "usage: make bench-revs REV=<git revision>"; exit 2; }
+	bash tests/bench/revs.sh $(REV)
+
 install: $(HELPER) $(JUDGEBOXD) $(JUDGEBOX)
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
@@ -171,4 +176,4 @@ install: $(HELPER) $(JUDGEBOXD) $(JUDGEBOX)
 clean:
 	rm -rf $(O)
 
-.PHONY: all helper controller tests attacks unit check deps demo bench install clean FORCE
+.PHONY: all helper controller tests attacks unit check deps demo bench bench-revs install clean FORCE
