@@ -65,7 +65,7 @@ typedef struct cmp {
 	ln_t lo, la;
 } cmp_t;
 
-/* compare.c */
+/* compare_read.c: reading, bytes compared and quoted, messages, floats */
 bool c_fill(rd_t *r);
 size_t c_diff(const uint8_t *a, const uint8_t *b, size_t m);
 void c_quote(char q[QSIZE], const uint8_t *p, size_t n, bool more);

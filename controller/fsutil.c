@@ -109,6 +109,15 @@ int openat_beneath(int dirfd, const char *rel, int flags)
 	return s_open_nofollow(dirfd, rel, flags);
 }
 
+bool openat2_usable(int dirfd)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_BENEATH };
+	int fd = (int)syscall(SYS_openat2, dirfd, ".", &how, sizeof how);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 || (errno != ENOSYS && errno != EPERM);
+}
+
 int open_beneath(const char *dir, const char *path, int flags)
 {
 	size_t n = strlen(dir);

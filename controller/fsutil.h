@@ -5,6 +5,7 @@
 #ifndef JUDGEBOX_FSUTIL_H
 #define JUDGEBOX_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,6 +24,9 @@ void dir_empty(int d, int depth);
 int open_beneath(const char *dir, const char *path, int flags);
 /* The same relative to an open directory: rel must be relative. */
 int openat_beneath(int dirfd, const char *rel, int flags);
+/* Whether openat_beneath follows links that stay beneath dirfd (openat2
+ * works here), or none at all (its fallback): for error messages. */
+bool openat2_usable(int dirfd);
 /* write(2) all of p, retrying on EINTR: 0 or -1. */
 int write_all(int fd, const void *p, size_t n);
 /* FNV-1a of p[0..n), continuing from h (start with FNV_OFFSET). */

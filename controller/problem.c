@@ -1,5 +1,5 @@
 /* problem.c: load an ICPC/Kattis problem package (see problem.h): the
- * entry points, the order of loading, and the loader's error and warnings.
+ * entry points and the order of loading.
  *
  * MUST rules, for a package that may be hostile (every problem_*.c keeps
  * them):
@@ -15,88 +15,29 @@
  * [PT] problemtools (the reference implementation) where the specs are
  * silent, [JB] judgebox's own choice.
  *
- * The loader's files (problem_int.h declares what they share):
- *   problem.c            this: problem_load, problem_free, errors, warnings
- *   problem_str.c        strings, names, numbers, growing arrays
- *   problem_fs.c         opening files and listing directories beneath the
- *                        package (p_open, p_list)
- *   problem_yaml.c       reading one YAML file: caps, typed values
+ * The loader's files (problem_int.h declares what they share), each
+ * calling only files below it in this list:
+ *   problem.c            this: problem_load, problem_free
+ *   problem_data.c       data/: the groups and test cases, in judging order
  *   problem_meta.c       problem.yaml, and the time limit
  *   problem_validator.c  the output validator: its program and sources
  *   problem_groups.c     a test group's testdata.yaml or test_group.yaml
- *   problem_data.c       data/: the groups and test cases, in judging order
  *   problem_req.c        requirement ids [JB]
+ *   problem_yaml.c       reading one YAML file: caps, typed values
+ *   problem_fs.c         opening files and listing directories beneath the
+ *                        package (p_open, p_list)
+ *   problem_err.c        the error (p_fail) and the warnings (p_warn)
+ *   problem_str.c        strings, names, numbers, growing arrays
  */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "problem_int.h"
-
-/* ---- Errors and warnings ---------------------------------------------- */
-
-/* Make s printable ASCII: control bytes and non-ASCII become '?'. */
-static void s_printable(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = '?';
-}
-
-/* Record "path: what" as the error (the first one wins); -1. */
-int __attribute__((format(printf, 3, 4)))
-p_fail(p_ctx *c, const char *path, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-
-	if (c->failed)
-		return -1;
-	c->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	if (c->err && c->errlen) {
-		snprintf(c->err, c->errlen, "%s: %s", path, what);
-		s_printable(c->err);
-	}
-	return -1;
-}
-
-/* Add "path: what\n" to the warnings, or "...\n" once they are full. */
-void __attribute__((format(printf, 3, 4)))
-p_warn(p_ctx *c, const char *path, const char *fmt, ...)
-{
-	problem *p = c->p;
-	size_t n = strlen(p->warnings), k;
-	char what[400], line[700];
-	va_list ap;
-
-	p->nwarnings++;
-	if (c->warn_full)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	snprintf(line, sizeof line, "%s: %s", path, what);
-	s_printable(line);
-	k = strlen(line);
-	if (n + k + 2 + 5 <= sizeof p->warnings) {
-		memcpy(p->warnings + n, line, k);
-		memcpy(p->warnings + n + k, "\n", 2);
-		return;
-	}
-	c->warn_full = true;
-	memcpy(p->warnings + n, "...\n", 5);
-}
-
-/* ---- Loading ---------------------------------------------------------- */
 
 /* The id: [a-z0-9][a-z0-9_-]{0,63} (PROTOCOL.md 14.2). */
 static int s_set_id(p_ctx *c, const char *id)

@@ -1,22 +1,21 @@
 /* problem_fs.c: the problem loader's only way into the package: files
- * opened and directories listed beneath the package directory's fd, with
- * openat2(RESOLVE_BENEATH) where the kernel has it and no symbolic link
- * followed where it does not (problem.c has the MUST rules). Every entry of
- * a listed directory is checked: its name, and that it is a regular file or
- * a directory.
+ * opened and directories listed beneath the package directory's fd, by
+ * fsutil.c's openat_beneath: openat2(RESOLVE_BENEATH) where the kernel has
+ * it and no symbolic link followed where it does not (problem.c has the
+ * MUST rules). Every entry of a listed directory is checked: its name,
+ * and that it is a regular file or a directory.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "problem_int.h"
 
 /* ---- Opening files beneath the package -------------------------------- */
@@ -30,58 +29,12 @@ int p_full(p_ctx *c, const char *rel, char *dst, size_t size)
 	return 0;
 }
 
-/* openat2 beneath the package: symbolic links followed only while they stay
- * inside it; /proc magic links never. */
-static int s_openat2(p_ctx *c, const char *rel, int flags)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(unsigned)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-
-	return (int)syscall(SYS_openat2, c->pkg, rel, &how, sizeof how);
-}
-
-/* Without openat2: rel component by component, no symbolic link followed
- * (a final one opened with O_PATH is returned as itself: callers fstat). */
-static int s_open_nofollow(p_ctx *c, const char *rel, int flags)
-{
-	char buf[1024], *save, *comp, *next;
-	int fd = c->pkg, nfd, e;
-
-	if (p_copy(buf, sizeof buf, rel) < 0 || !(comp = strtok_r(buf, "/", &save))) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (; comp; comp = next) {
-		next = strtok_r(NULL, "/", &save);
-		nfd = openat(fd, comp, (next ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW |
-			     O_CLOEXEC);
-		e = errno;
-		if (fd != c->pkg)
-			close(fd);
-		if (nfd < 0) {
-			errno = e;
-			return -1;
-		}
-		fd = nfd;
-	}
-	return fd;
-}
-
-/* Open rel beneath the package: an fd, or -1 with errno (EXDEV: a symbolic
- * link leads out). Falls back to following no link where openat2 is missing
- * (ENOSYS) or filtered (EPERM). */
+/* Open rel beneath the package with fsutil.c's openat_beneath: an fd, or
+ * -1 with errno (EXDEV: a symbolic link leads out). Where openat2 is
+ * missing (ENOSYS) or filtered (EPERM), it follows no link at all. */
 int p_open(p_ctx *c, const char *rel, int flags)
 {
-	if (!c->no_openat2) {
-		int fd = s_openat2(c, rel, flags);
-
-		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
-			return fd;
-		c->no_openat2 = true;
-	}
-	return s_open_nofollow(c, rel, flags);
+	return openat_beneath(c->pkg, rel, flags);
 }
 
 /* The error for rel that p_open could not open. */
@@ -89,17 +42,18 @@ static int s_open_fail(p_ctx *c, const char *rel, int e)
 {
 	if (e == EXDEV)
 		return p_fail(c, rel, "a symbolic link leads out of the package");
-	if (e == ENOTDIR && c->no_openat2)
+	if (e == ENOTDIR && !openat2_usable(c->pkg))
 		return p_fail(c, rel, "not a directory, or a symbolic link (none are followed: "
 			      "no openat2 here)");
 	if (e == ELOOP)
-		return p_fail(c, rel, "symbolic link not followed (%s)", c->no_openat2 ?
+		return p_fail(c, rel, "symbolic link not followed (%s)", !openat2_usable(c->pkg) ?
 			      "none are: no openat2 here" : "a loop or a /proc link");
 	return p_fail(c, rel, "%s", strerror(e));
 }
 
 /* fstat of rel, symbolic links inside the package followed: 1, 0 when it
- * does not exist, -1 on error. */
+ * does not exist, -1 on error. Without openat2 a final link opened with
+ * O_PATH comes back as itself (openat_beneath's walk): refused here. */
 int p_stat(p_ctx *c, const char *rel, struct stat *st)
 {
 	int fd = p_open(c, rel, O_PATH), rc;

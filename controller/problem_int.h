@@ -32,7 +32,6 @@ typedef struct p_ctx {
 	problem *p;
 	int pkg;		/* the package directory */
 	bool v2;		/* 2023-07-draft */
-	bool no_openat2;	/* then no symbolic link is followed */
 	bool failed, warn_full;
 	char *err;
 	size_t errlen;
@@ -44,7 +43,7 @@ typedef struct p_ctx {
 	size_t tcap, gcap, icap, vcap;
 } p_ctx;
 
-/* problem.c: the error (the first one wins) and the warnings */
+/* problem_err.c: the error (the first one wins) and the warnings */
 int __attribute__((format(printf, 3, 4)))
 p_fail(p_ctx *c, const char *path, const char *fmt, ...);
 void __attribute__((format(printf, 3, 4)))

@@ -213,10 +213,14 @@ void json_bytes(FILE *f, const char *s, size_t n);
 void json_fields(const msgpack_object *root);
 void json_kstr(const char *k, const char *val, bool comma);
 
-/* print.c: an ended job's result, a job as run prints it, progress. */
+/* fmt.c: pieces of output the printers share. */
 void fmt_mem(uint64_t kb, char *buf, size_t size);
 bool write_bin(FILE *f, const msgpack_object *map, const char *key);
+void note_truncated(const msgpack_object *r, const char *what,
+		    const char *data, const char *bytes, const char *flag);
 void print_compile(const msgpack_object *r);
+
+/* print.c: an ended job's result, a job as run prints it, progress. */
 int show_job(cli_t *x, const msgpack_object *job);
 void progress_show(progress_t *p, uint64_t id, const char *state);
 void progress_end(progress_t *p);

@@ -1,19 +1,10 @@
 /* print.c: how judgebox(1) prints a job: the status line and figures of
- * an ended run, its compiler's and program's output, a test job through
- * verdict.c, and the progress line on stderr.
+ * an ended run, its compiler's and program's output (the pieces from
+ * fmt.c), a test job through verdict.c, and the progress line on stderr.
  */
 #include <inttypes.h>
 #include <string.h>
 #include "cli.h"
-
-/* KiB below 1 MiB, else MiB with one decimal. */
-void fmt_mem(uint64_t kb, char *buf, size_t size)
-{
-	if (kb < 1024)
-		snprintf(buf, size, "%" PRIu64 " KiB", kb);
-	else
-		snprintf(buf, size, "%.1f MiB", (double)kb / 1024.0);
-}
 
 /* "exit N" or "signal NAME", then the figures, of a result or a compile. */
 static void s_print_figures(const msgpack_object *r)
@@ -48,42 +39,6 @@ static void s_print_violation(const msgpack_object *r)
 	putchar(')');
 }
 
-/* Write a bin field's bytes to f; true if there were any. */
-bool write_bin(FILE *f, const msgpack_object *map, const char *key)
-{
-	const char *p;
-	size_t n;
-	if (!map || !mp_as_bin(mp_get(map, key), &p, &n) || !n)
-		return false;
-	fflush(stdout);
-	fwrite(p, 1, n, f);
-	fflush(f);
-	return true;
-}
-
-/* Note on stderr that a stream was cut (PROTOCOL.md section 6). */
-static void s_note_truncated(const msgpack_object *r, const char *what,
-			     const char *data, const char *bytes, const char *flag)
-{
-	const char *p;
-	size_t n = 0;
-	if (!rd_bool(r, flag))
-		return;
-	mp_as_bin(mp_get(r, data), &p, &n);
-	fprintf(stderr, "judgebox: %s truncated: %zu of %" PRIu64 " bytes shown\n",
-		what, n, rd_u64(r, bytes, 0));
-}
-
-/* The compiler's messages, verbatim, on stderr. */
-void print_compile(const msgpack_object *r)
-{
-	const msgpack_object *c = rd_map(r, "compile");
-	if (!c)
-		return;
-	write_bin(stderr, c, "output");
-	s_note_truncated(c, "compiler output", "output", "output_bytes", "output_truncated");
-}
-
 /* The status line of an ended run, then the compiler's and the program's output. */
 static int s_print_result(const msgpack_object *r)
 {
@@ -109,8 +64,8 @@ static int s_print_result(const msgpack_object *r)
 	print_compile(r);
 	write_bin(stdout, r, "stdout");
 	write_bin(stderr, r, "stderr");
-	s_note_truncated(r, "stdout", "stdout", "stdout_bytes", "stdout_truncated");
-	s_note_truncated(r, "stderr", "stderr", "stderr_bytes", "stderr_truncated");
+	note_truncated(r, "stdout", "stdout", "stdout_bytes", "stdout_truncated");
+	note_truncated(r, "stderr", "stderr", "stderr_bytes", "stderr_truncated");
 	return strcmp(status, "ok") ? RC_STATUS : RC_OK;
 }
 

@@ -388,18 +388,6 @@ static int s_vf_round(cli_t *x, verify_t *v, bool accepted_only)
 	return rc;
 }
 
-/* The largest CPU time of a result's tests. */
-uint64_t vf_max_cpu(const msgpack_object *r)
-{
-	const msgpack_object *tests = rd_array(r, "tests");
-	uint64_t max = 0;
-	for (uint32_t i = 0; tests && i < tests->via.array.size; i++) {
-		uint64_t c = rd_u64(&tests->via.array.ptr[i], "cpu_ms", 0);
-		max = c > max ? c : max;
-	}
-	return max;
-}
-
 /* No time limit in the package: as problemtools' verifyproblem does, judge
  * accepted/ first with a generous one (the ceiling), then take the slowest
  * test of those accepted, times time_multiplier, to the nearest whole

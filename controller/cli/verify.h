@@ -52,10 +52,8 @@ typedef struct {
 	int64_t start;
 } verify_t;
 
-/* verify.c */
+/* verify_report.c (verify.c calls it; it calls nothing of verify.c) */
 uint64_t vf_max_cpu(const msgpack_object *r);
-
-/* verify_report.c */
 int vf_judge(verify_t *v);
 void vf_table(const verify_t *v, int mismatches);
 void vf_json(const verify_t *v, int mismatches);

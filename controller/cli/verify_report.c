@@ -1,6 +1,8 @@
 /* verify_report.c: problem verify's verdicts. What each submission got at
  * the time limit, whether that is what its directory expects, and the
- * table (or the JSON document) that says so.
+ * table (or the JSON document) that says so; and a result's largest CPU
+ * time, which verify.c also derives a time limit from. verify.c calls
+ * this file, never the other way.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -31,6 +33,18 @@ static void s_vf_at_limit(const verify_t *v, vsub_t *s, const msgpack_object *r)
 		rd_str(t, "name", s->first, sizeof s->first, "?");
 		return;
 	}
+}
+
+/* The largest CPU time of a result's tests. */
+uint64_t vf_max_cpu(const msgpack_object *r)
+{
+	const msgpack_object *tests = rd_array(r, "tests");
+	uint64_t max = 0;
+	for (uint32_t i = 0; tests && i < tests->via.array.size; i++) {
+		uint64_t c = rd_u64(&tests->via.array.ptr[i], "cpu_ms", 0);
+		max = c > max ? c : max;
+	}
+	return max;
 }
 
 /* What an ended job got: its verdict at the limit, score, CPU time. */
