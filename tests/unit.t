@@ -10,6 +10,9 @@
 #                 2023-07-draft packages) and broken ones
 #   policy_test   the helper's policy parser on good and broken files, and
 #                 every shipped policy
+#   wire_test     proto/wire.h's tables, and that the helper's limit names
+#                 are the same, in the same order
+#   (and each further tests/unit/*_test.c: its header says what it checks)
 # Each runs from the top of the tree. Their TAP is relayed as one stream,
 # renumbered, each name prefixed with its program's; then one test per
 # program: it printed its plan, ran all of it, and exited 0 (1 if one of
@@ -51,6 +54,7 @@ for src in tests/unit/*_test.c; do
 	case $name in
 	policy_test)  set -- "$top"/policies/*.policy ;;
 	problem_test) set -- "$top/tests/problems" ;;
+	wire_test)    set -- "$top" ;;
 	*)            set -- ;;
 	esac
 	failed=$_tap_fail

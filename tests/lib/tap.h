@@ -1,5 +1,6 @@
-/* tap.h: TAP for C tests, in the manner of bubblewrap's. plan(n) first;
- * ok(cond, fmt, ...) per test; diag(fmt, ...) for notes; exit with done(). */
+/* tap.h: TAP for C tests, in the manner of bubblewrap's. plan(n) first and
+ * exit with done(), or no plan and exit with done_testing() (the plan last);
+ * ok(cond, fmt, ...) per test; diag(fmt, ...) for notes. */
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -23,3 +24,4 @@ static inline __attribute__((format(printf, 2, 3))) int ok(int cond, const char 
 
 #define diag(...) (printf("# "), printf(__VA_ARGS__), putchar('\n'))
 static inline int done(void) { return tap_failed != 0; }
+static inline int done_testing(void) { printf("1..%d\n", tap_n); return done(); }
