@@ -473,8 +473,8 @@ void judge_requeue_all(judge_t *self)
 		job_t *j = &self->jobs[i];
 		if (!j->has_job || j->killed)
 			continue;
-		store_begin(self->st);
-		if (store_set_state(self->st, j->js.id, S_QUEUED, true))
+		store_begin(self->st);	/* a drain is never the job's fault: no limit */
+		if (store_requeue(self->st, j->js.id, 0, UINT64_MAX) == S_QUEUED)
 			self->cbs.state_changed(self->cbs.arg, j->js.id);
 		judge_kill(self, j->js.id);
 	}

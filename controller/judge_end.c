@@ -103,15 +103,9 @@ void je_finish(job_t *j, int state, const char *status, const char *message)
 {
 	uint64_t id = j->js.id;
 	store_begin(j->st);
-	if (state == S_QUEUED) {
-		uint64_t attempt = j->js.attempt;
-		if (attempt >= j->c->max_attempts)
-			state = S_FAILED;
-		else
-			store_set_state(j->st, id, S_QUEUED, true);
-	}
-	if (state == S_QUEUED && j->has_tests)
-		store_tests_clear(j->st, id);		/* the next attempt starts over */
+	if (state == S_QUEUED &&
+	    store_requeue(j->st, id, j->js.attempt, j->c->max_attempts) != S_QUEUED)
+		state = S_FAILED;
 	if (state != S_QUEUED)
 		store_set_result(j->st, id, state, &j->comp, state == S_FAILED ||
 				 j->has_tests ? NULL : &j->run, status, message,

@@ -81,14 +81,12 @@ static void s_recover_one(void *arg, uint64_t id, const char *user, int state,
 		queue_add(s->queue, id, user);
 		return;
 	}
-	if (attempt >= s->conf->max_attempts) {
+	if (store_requeue(s->store, id, attempt, s->conf->max_attempts) == S_QUEUED)
+		queue_add(s->queue, id, user);
+	else {
 		step_t none = { .ran = false };
 		store_set_result(s->store, id, S_FAILED, &none, NULL, "internal_error",
 				 "the daemon stopped during every attempt", 0, NULL, 0);
-	} else {
-		store_set_state(s->store, id, S_QUEUED, true);
-		store_tests_clear(s->store, id);
-		queue_add(s->queue, id, user);
 	}
 	outbox_job_event(s->out, id);
 }

@@ -165,10 +165,22 @@ void store_destroy(store_t **p)
 	*p = NULL;
 }
 
+/* Reset every cached statement: one left on a row holds a read transaction
+ * open across COMMIT, and then no checkpoint can complete (the WAL grows
+ * without bound) and the next BEGIN IMMEDIATE may find its snapshot stale. */
+static void s_reset_all(store_t *self)
+{
+	for (size_t i = 0; i < self->nstmts; i++)
+		sqlite3_reset(self->stmts[i].st);
+	if (self->spare)
+		sqlite3_reset(self->spare);
+}
+
 int store_begin(store_t *self)
 {
 	if (self->txn)
 		return 0;
+	s_reset_all(self);	/* reads since the last commit */
 	if (sqlite3_exec(self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) {
 		jlog(LOG_ERR, "store: begin: %s", sqlite3_errmsg(self->db));
 		return -1;
@@ -181,6 +193,7 @@ int store_commit(store_t *self)
 {
 	if (!self->txn)
 		return 0;
+	s_reset_all(self);
 	if (sqlite3_exec(self->db, "COMMIT", NULL, NULL, NULL)) {
 		jlog(LOG_ERR, "store: commit: %s", sqlite3_errmsg(self->db));
 		store_rollback(self);
@@ -192,6 +205,7 @@ int store_commit(store_t *self)
 
 void store_rollback(store_t *self)
 {
+	s_reset_all(self);
 	if (self->txn)
 		sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
 	self->txn = false;
@@ -556,6 +570,16 @@ void store_tests_clear(store_t *self, uint64_t job)
 		sqlite3_bind_int64(st, 1, (int64_t)job);
 		store_done(self, st);
 	}
+}
+
+int store_requeue(store_t *self, uint64_t id, uint64_t attempt, uint64_t max_attempts)
+{
+	if (attempt >= max_attempts)
+		return S_FAILED;
+	if (!store_set_state(self, id, S_QUEUED, true))
+		return -1;
+	store_tests_clear(self, id);		/* the next attempt starts over */
+	return S_QUEUED;
 }
 
 int store_set_verdict(store_t *self, uint64_t job, const char *verdict, const char *first,

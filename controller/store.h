@@ -87,6 +87,11 @@ uint64_t store_test_result(store_t *self, uint64_t job, unsigned idx,
 			   const char *name, const char *verdict,
 			   const step_t *r, const char *message);
 void store_tests_clear(store_t *self, uint64_t job);
+/* The one requeue policy: a job whose attempt (1, 2, ...) did not finish
+ * goes back to the queue for another, its test results cleared, unless it
+ * has had max_attempts: then it is S_FAILED, and the caller stores why.
+ * Returns S_QUEUED, S_FAILED, or -1. */
+int store_requeue(store_t *self, uint64_t id, uint64_t attempt, uint64_t max_attempts);
 int store_set_verdict(store_t *self, uint64_t job, const char *verdict,
 		      const char *first, unsigned ntests);
 int store_set_score(store_t *self, uint64_t job, double score);

@@ -22,6 +22,14 @@ static inline __attribute__((format(printf, 2, 3))) int ok(int cond, const char 
 	return cond;
 }
 
+/* A known bug: reported with a TODO directive, not counted as a failure. */
+static inline int todo(int cond, const char *why, const char *name)
+{
+	int n = tap_failed, r = ok(cond, "%s # TODO %s", name, why);
+	tap_failed = n;
+	return r;
+}
+
 #define diag(...) (printf("# "), printf(__VA_ARGS__), putchar('\n'))
 static inline int done(void) { return tap_failed != 0; }
 static inline int done_testing(void) { printf("1..%d\n", tap_n); return done(); }
