@@ -75,6 +75,10 @@ unsigned grade_after_reject(const desc_t *d, unsigned i)
 		if (!e || !e->on_reject_break)
 			break;
 		stop = h;
+		/* Its parent sees a rejection only if h's verdict is one: not
+		 * so for always_accept, nor (maybe) accept_if_any_accepted. */
+		if (e->verdict_mode == DESC_ALWAYS_ACCEPT || e->accept_if_any_accepted)
+			break;
 	}
 	if (stop < 0)
 		return i + 1;
@@ -166,7 +170,7 @@ void grade_requirements(const desc_t *d, const grade_test *tests, grade_reqs *r)
 			unsigned k;
 			for (k = 0; k < r->n && strcmp(r->ids[k], t); k++)
 				;
-			if (k == r->n && r->n < GRADE_MAX_REQS && strlen(t) < 64)
+			if (k == r->n && r->n < GRADE_MAX_REQS && strlen(t) < sizeof r->ids[0])
 				strcpy(r->ids[r->n], t), r->ok[r->n++] = true;
 			if (k < r->n && tests[i].rank != 0)
 				r->ok[k] = false;

@@ -62,7 +62,10 @@ double grade_test_score(const desc_t *d, unsigned i, bool accepted);
 /* After test i was rejected in a scoring problem: the index of the next
  * test to judge (d->ntests or more: none). Its group stops (on_reject:
  * break), and so does each enclosing group that breaks too, up to the
- * first that does not; samples never stop anything: i + 1 then. */
+ * first that does not, or whose own verdict may be accepted all the same
+ * (always_accept, accept_if_any_accepted: its parent goes on); samples
+ * never stop anything: i + 1 then. What it skips, grading would not
+ * count: first_failure's score is mode all's. */
 unsigned grade_after_reject(const desc_t *d, unsigned i);
 
 /* Grade every group of d from tests' results (d->ntests of them) into
@@ -79,7 +82,7 @@ double grade_groups(const desc_t *d, const grade_test *tests, grade_group *group
 #define GRADE_MAX_REQS	256
 typedef struct grade_reqs {
 	unsigned n, covered;		/* ids; covered ones */
-	char ids[GRADE_MAX_REQS][64];
+	char ids[GRADE_MAX_REQS][65];	/* 1 to 64 bytes (problem.h) */
 	bool ok[GRADE_MAX_REQS];	/* ids[k] is covered */
 } grade_reqs;
 void grade_requirements(const desc_t *d, const grade_test *tests, grade_reqs *r);
