@@ -95,6 +95,8 @@ bool rq_file_name_ok(const char *p, size_t n)
 			continue;
 		}
 		char ch = p[i];
+		if (!ch)
+			return false;
 		if (len == 0 && (ch == '.' || ch == '-'))
 			return false;
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
