@@ -136,13 +136,20 @@ static void s_mounts(const struct conf *c, const struct job *j)
 }
 
 /* Set while still root in the host's user namespace, so that limits above
- * the caller's own hard limits can be granted, up to the config's ceilings. */
-static void s_rlimits(const struct job *j)
+ * the caller's own hard limits can be granted, up to the config's ceilings.
+ * RLIMIT_CPU is a backstop for a supervisor that stops timing, never a judge:
+ * the kernel counts it per process from scheduler ticks, which can run 25%
+ * and more ahead of the cgroup's exact figure when a neighbour runs between
+ * ticks. At wall-ms on every CPU the kernel has (NCPU, read before /sys is
+ * gone), plus 2 s, no process can reach it before the supervisor's wall
+ * deadline. Soft = hard: SIGKILL, no SIGXCPU first. */
+static void s_rlimits(const struct job *j, long ncpu)
 {
+	uint64_t cpu_s = j->lim[L_WALL_MS] * (uint64_t)(ncpu > 0 ? ncpu : 1) / 1000 + 2;
 	const struct { int res; uint64_t v; } rl[] = {
 		{ RLIMIT_FSIZE, j->lim[L_FSIZE_KB] << 10 }, { RLIMIT_STACK, j->lim[L_STACK_KB] << 10 },
 		{ RLIMIT_NOFILE, j->lim[L_NOFILE] }, { RLIMIT_CORE, 0 }, { RLIMIT_MSGQUEUE, 0 },
-		{ RLIMIT_CPU, j->lim[L_CPU_MS] / 1000 + 2 },   /* a backstop only */
+		{ RLIMIT_CPU, cpu_s },
 		{ RLIMIT_RTPRIO, 0 }, { RLIMIT_NICE, 0 }, { RLIMIT_MEMLOCK, 64 << 10 },
 	};
 
@@ -230,6 +237,7 @@ static _Noreturn void s_reap(pid_t job)
 _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void *filter)
 {
 	pid_t job;
+	long ncpu;
 	char c1;
 
 	sock = fd;
@@ -240,8 +248,9 @@ _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void
 	s_wait_go();                    /* the supervisor has put us in the box cgroup */
 	if (unshare(CLONE_NEWCGROUP) < 0 || sethostname("box", 3) < 0 || setdomainname("", 0) < 0)
 		die("unshare(CLONE_NEWCGROUP)");
+	ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	s_mounts(c, j);
-	s_rlimits(j);
+	s_rlimits(j, ncpu);
 	if (unshare(CLONE_NEWUSER) < 0)
 		die("unshare(CLONE_NEWUSER)");
 	s_send('U', NULL, 0);

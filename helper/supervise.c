@@ -193,8 +193,10 @@ static const char *s_status(struct result *r)
 		return "memory_limit";
 	if (S.killed_for)
 		return S.killed_for;
-	if (r->cpu_us >= S.j->lim[L_CPU_MS] * 1000)
-		return "cpu_limit";
+	if (r->cpu_us >= S.j->lim[L_CPU_MS] * 1000 || r->signal == SIGXCPU)
+		return "cpu_limit";      /* a limit's kill, whoever sent it, is that limit */
+	if (r->signal == SIGKILL && r->wall_us >= S.j->lim[L_WALL_MS] * 1000)
+		return "wall_limit";     /* RLIMIT_CPU's, if this supervisor was stopped */
 	if (r->status || S.status < 0)
 		return "internal_error";
 	if (r->signal == SIGXFSZ)

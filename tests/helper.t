@@ -13,6 +13,29 @@ box_run 0 -- $P signal 11;        is "$(field status)/$(field signal)" signal/11
 box_run 0 -- $P signal 6;         is "$(field status)/$(field signal)" signal/6 "abort() is reported as SIGABRT, not swallowed by a pid-1 job"
 box_run 0 --cpu-ms=300 -- $P forever; is "$(field status)/$(field signal)" cpu_limit/9 "busy loop: status cpu_limit, killed by SIGKILL"
 cpu=$(field cpu_ms); [ "$cpu" -ge 300 ] && [ "$cpu" -le 320 ]; ok $? "cpu_limit kill lands within 20 ms of the limit ($cpu ms for 300)"
+# A kill at a limit reports that limit, whoever sent it (issue 10, item 4).
+H=$PROGS/cpuhog
+ncpu=$(getconf _NPROCESSORS_CONF)
+box_run 0 --cpu-ms=500 -- $H threads 2; is "$(field status)/$(field signal)" cpu_limit/9 "two spinning threads: cpu_limit, killed by SIGKILL"
+cpu=$(field cpu_ms); [ "$cpu" -ge 500 ] && [ "$cpu" -le 520 ]; ok $? "and within 20 ms of the limit ($cpu ms for 500)"
+box_run 0 --cpu-ms=500 -- $H procs 3; is "$(field status)/$(field signal)" cpu_limit/9 "three spinning processes: cpu_limit, killed by SIGKILL"
+box_run 0 --cpu-ms=300 -- $H syscalls; is "$(field status)/$(field signal)" cpu_limit/9 "many short system calls: cpu_limit, killed by SIGKILL"
+box_run 0 --cpu-ms=300 --wall-ms=4000 -- $H rlimit 0
+is "$(field status)/$(field signal)" cpu_limit/9 "the job's own RLIMIT_CPU does not end a run at its CPU limit"
+rl=$(sed -n 's/^rlimit_cpu=//p' $OUT/stdout)
+[ "${rl%/*}" = "${rl#*/}" ] && [ "${rl%/*}" -ge $((4 * ncpu + 2)) ]; ok $? "the RLIMIT_CPU backstop, soft = hard, lies beyond the wall limit on every CPU (${rl:-?} s, want $((4 * ncpu + 2)))"
+box_run 0 --cpu-ms=3000 -- $H rlimit 1; is "$(field status)/$(field signal)" cpu_limit/24 "a job killed by SIGXCPU (its own lower soft limit): cpu_limit, signal 24"
+# The kernel counts RLIMIT_CPU from scheduler ticks: a host process that runs
+# between ticks on the job's CPU makes it run ahead of the cgroup's figure.
+python3 -c 'import os,time
+os.sched_setaffinity(0, {0}); end = time.time() + 20
+while time.time() < end:
+    t = time.perf_counter()
+    while time.perf_counter() - t < 0.0015: pass
+    time.sleep(0.0005)' & bee=$!
+(taskset -pc 0 $BASHPID >/dev/null; box_run 0 --cpu-ms=6000 --wall-ms=20000 -- $H drip 200)
+kill $bee 2>/dev/null; wait $bee 2>/dev/null
+is "$(field status)/$(field signal)" cpu_limit/9 "slow output beside a busy neighbour: cpu_limit at $(field cpu_ms) ms of 6000, not signal"
 box_run 0 --wall-ms=300 -- $P sleep 100000; is "$(field status)/$(field signal)" wall_limit/9 "sleeping job: status wall_limit, killed by SIGKILL"
 wall=$(field wall_ms); [ "$wall" -ge 300 ] && [ "$wall" -le 350 ]; ok $? "wall_limit kill lands near the limit ($wall ms for 300)"
 box_run 0 --memory-kb=65536 -- $P alloc 200; is "$(field status)/$(field oom_killed)" memory_limit/1 "200 MiB under a 64 MiB limit: memory_limit, oom_killed=1"
