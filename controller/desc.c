@@ -229,7 +229,10 @@ static void s_group_write(mp_w *w, const problem *p, int i)
 	mp_w_str(w, agg);
 	mp_w_float(w, accept);
 	mp_w_float(w, g->reject_score);
-	mp_w_bool(w, !strcmp(g->path, "sample") || !strncmp(g->path, "sample/", 7));
+	/* "sample": not graded. 2023-07: samples never count [D]; legacy:
+	 * only with data/'s ignore_sample, as its default grader does [L][PT]. */
+	bool sample = !strcmp(g->path, "sample") || !strncmp(g->path, "sample/", 7);
+	mp_w_bool(w, sample && (p->format == PROB_2023_07 || p->groups[0].ignore_sample));
 	mp_w_float(w, isfinite(g->range_min) ? g->range_min : -1e300);
 	mp_w_float(w, cap);
 	mp_w_bool(w, g->on_reject_break);

@@ -23,24 +23,6 @@ static void s_gc_hook(void *arg)
 	snapshot_gc(s->conf, s->store);
 }
 
-/* What 2023-07 scoring asks that judgebox does not do: said, not hidden. */
-static void s_import_warnings(problem *p)
-{
-	for (int i = 0; p->format == PROB_2023_07 && p->scoring && i < p->ngroups; i++) {
-		const prob_group *g = &p->groups[i];
-		size_t n = strlen(p->warnings);
-		if (g->parent >= 0 && isfinite(p->groups[g->parent].max_score) && isnan(g->max_score) &&
-		    strncmp(g->path, "sample", 6))
-			snprintf(p->warnings + n, sizeof p->warnings - n, "data/%s: no max_score "
-				 "under a bounded group: an accepted test counts 1\n", g->path);
-		else if (!strcmp(g->aggregation, "pass-fail") && i + 1 < p->ngroups &&
-			 p->groups[i + 1].parent == i)
-			snprintf(p->warnings + n, sizeof p->warnings - n, "data/%s: a pass-fail "
-				 "group with subgroups scores the least of theirs, not its "
-				 "max_score\n", g->path);
-	}
-}
-
 static void s_import_reply(const ctx_t *c, const char *id, const problem *p)
 {
 	reply_t rp;
@@ -109,7 +91,6 @@ void op_problem_import(const ctx_t *c)
 		return rq_bad(c, "path", "the package directory, an absolute path on the daemon's host");
 	if (problem_load(path, id, &p, err, sizeof err))
 		return rq_bad(c, "path", err);
-	s_import_warnings(&p);
 	const lang_t *vl = p.custom_validation ? conf_lang(c->s->conf, p.validator_lang) : NULL;
 	if (p.custom_validation && (!vl || !vl->available))
 		reply_error(c->r, "unavailable", "path", NULL, NULL,

@@ -80,7 +80,10 @@ static int s_load(p_ctx *c, const char *pkgdir, const char *id)
 		return -1;
 	if (c->p->testlib && !c->p->custom_validation)
 		return p_fail(c, "problem.yaml", "checker_style: testlib, but no output validator is used");
-	return p_data(c);
+	if (p_data(c) < 0)
+		return -1;
+	p_score_warnings(c);
+	return 0;
 }
 
 int problem_load(const char *pkgdir, const char *id, problem *p, char *err, size_t errlen)

@@ -33,17 +33,20 @@
  *   directory is an error). Values are inherited key by key from the parent
  *   group (problemtools' reading of both specs), except the 2023-07 scoring
  *   keys, which the spec says are not inherited.
- * - the output validator: legacy output_validators/<one program>/ (used only
- *   when validation is custom); 2023-07 output_validator/ (a directory), or
- *   output_validator.<ext> (a single file, a judgebox leniency), or the
- *   earlier drafts' output_validators/. Interactive and multi-pass problems
- *   need one: it is the interactor.
+ * - the output validator: each entry of legacy output_validators/ (used only
+ *   when validation is custom) and of 2023-07 output_validator/ is one
+ *   program, a file or a directory, and judgebox runs exactly one; a 2023-07
+ *   output_validator/ of files only is itself the program (DOMjudge), and so
+ *   is output_validator.<ext> (a judgebox leniency) or the earlier drafts'
+ *   output_validators/. Its language's source must be at the top of its
+ *   directory, where the recipe builds it. Interactive problems need one.
  *
  * judgebox's own extension, `checker_style: testlib` in problem.yaml: the
  * output validator is a testlib-style checker (see problem_meta.c).
  *
  * Refused, because judging without them would give wrong verdicts: legacy
- * `grading: custom` (graders), 2023-07 submit-answer problems, test case
+ * `grading: custom` (graders), multi-pass problems (both forms: not judged
+ * yet), 2023-07 submit-answer problems, test case
  * `args`, NAME.files directories, static validation, more than one output
  * validator.
  *
@@ -67,8 +70,9 @@
  *
  * Errors: problem_load returns -1 and "PATH: WHAT" in err, PATH relative to
  * the package (YAML errors "FILE:LINE: KEY: WHAT"). Warnings (unknown keys,
- * ignored files, defaults taken) are such lines, '\n'-terminated, in
- * warnings[], cut with "...\n" when it is full; nwarnings counts them all.
+ * ignored files, defaults taken, scoring judgebox does not do) are such
+ * lines, '\n'-terminated, in warnings[], each whole: "...\n" ends it when
+ * the next would not fit; nwarnings counts them all.
  */
 #ifndef JUDGEBOX_PROBLEM_H
 #define JUDGEBOX_PROBLEM_H
@@ -165,7 +169,7 @@ typedef struct problem {
 	int ntests;
 	char (*interactions)[512];	/* statement-only interactive samples, full paths */
 	int ninteractions;
-	char warnings[1024];
+	char warnings[16384];	/* whole lines; "...\n" once full */
 	int nwarnings;
 } problem;
 

@@ -357,3 +357,34 @@ int p_group_config(p_ctx *c, const char *dir, int gi)
 		p_warn(c, rel, "ignore_sample with on_reject: break may leave secret unjudged");
 	return 0;
 }
+
+/* ---- What scoring asks that judging will not do: said, not hidden ------ */
+
+/* A scoring problem's warnings, once every group is known: [L] a custom
+ * validator without `score` (its score.txt is not read), [D] a group
+ * without max_score under a bounded one, a pass-fail group with
+ * subgroups (PROTOCOL.md 14.4 says how judgebox scores them). */
+void p_score_warnings(p_ctx *c)
+{
+	const problem *p = c->p;
+
+	if (!p->scoring)
+		return;
+	if (!c->v2 && p->custom_validation && !p->validator_score)
+		p_warn(c, "problem.yaml", "validation: custom without score: the output "
+		       "validator's score.txt is ignored; tests score accept_score or reject_score");
+	for (int i = 0; c->v2 && i < p->ngroups; i++) {
+		const prob_group *g = &p->groups[i];
+		char path[200];
+
+		snprintf(path, sizeof path, "data/%s", g->path);
+		if (g->parent >= 0 && isfinite(p->groups[g->parent].max_score) &&
+		    isnan(g->max_score) && strncmp(g->path, "sample", 6))
+			p_warn(c, path, "no max_score under a bounded group: an accepted "
+			       "test counts 1");
+		else if (!strcmp(g->aggregation, "pass-fail") && i + 1 < p->ngroups &&
+			 p->groups[i + 1].parent == i)
+			p_warn(c, path, "a pass-fail group with subgroups scores the least "
+			       "of theirs, not its max_score");
+	}
+}

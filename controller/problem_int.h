@@ -101,6 +101,7 @@ int p_validator_v2(p_ctx *c);
 int p_on_reject(p_ctx *c, const yaml_node_t *v, const char *key, prob_group *g);
 int p_scores(p_ctx *c, const yaml_node_t *map, const char *prefix, prob_group *g);
 int p_group_config(p_ctx *c, const char *dir, int gi);
+void p_score_warnings(p_ctx *c);
 
 /* problem_data.c */
 int p_data(p_ctx *c);

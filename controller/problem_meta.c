@@ -125,7 +125,13 @@ static int s_name(p_ctx *c, const yaml_node_t *n)
 	return p_str(c, n, "name", p->name, sizeof p->name);
 }
 
-/* [L] validation: default, or custom followed by any of score, interactive. */
+/* [JB] refused rather than judged as one pass, which would give wrong
+ * verdicts (issue 10 item 9: not implemented yet). */
+static const char s_no_multipass[] = "multi-pass problems are not supported yet "
+	"(judgebox would run one pass only)";
+
+/* [L] validation: default, or custom followed by any of score, interactive
+ * (multi-pass: refused). */
 static int s_validation(p_ctx *c, const yaml_node_t *n)
 {
 	problem *p = c->p;
@@ -138,6 +144,8 @@ static int s_validation(p_ctx *c, const yaml_node_t *n)
 		return p_yfail(c, n, "validation", "must begin with default or custom");
 	p->custom_validation = !strcmp(w, "custom");
 	while ((w = strtok_r(NULL, " \t", &save))) {
+		if (p->custom_validation && !strcmp(w, "multi-pass"))
+			return p_yfail(c, n, "validation", "%s", s_no_multipass);
 		if (!p->custom_validation || (strcmp(w, "score") && strcmp(w, "interactive")))
 			return p_yfail(c, n, "validation", "%s: only custom takes score or "
 				       "interactive", w);
@@ -209,6 +217,8 @@ static int s_type_v2(p_ctx *c, const yaml_node_t *n)
 		return p_yfail(c, n, "type", "pass-fail and scoring together");
 	if (seen & 16)
 		return p_yfail(c, n, "type", "submit-answer problems are not supported");
+	if (seen & 4)
+		return p_yfail(c, n, "type", "%s", s_no_multipass);
 	p->scoring = seen & 2, p->multipass = seen & 4, p->interactive = seen & 8;
 	return 0;
 }

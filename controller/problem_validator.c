@@ -135,6 +135,27 @@ static int s_prog_lang(p_ctx *c, const char *rel)
 	return p_copy(p->validator_lang, sizeof p->validator_lang, lang);
 }
 
+/* [L][D] the recipes (languages.d) build from the files at the top of the
+ * program's directory: one of its language (or build/run) must be there. */
+static int s_top_source(p_ctx *c, const char *rel)
+{
+	problem *p = c->p;
+	const char *nested = NULL;
+
+	for (int i = 0; i < p->nvsrc; i++) {
+		if (strcmp(p->vsrc[i].lang, p->validator_lang))
+			continue;
+		if (!strchr(p->vsrc[i].path, '/'))
+			return 0;
+		nested = nested ? nested : p->vsrc[i].path;
+	}
+	char path[1100];
+
+	snprintf(path, sizeof path, "%s/%s", rel, nested ? nested : "");
+	return p_fail(c, path, "not at the top of %s, where the %s recipe builds the "
+		      "validator from", rel, p->validator_lang);
+}
+
 /* The output validator program at rel: a file, or a directory of files. */
 static int s_program(p_ctx *c, const char *rel)
 {
@@ -153,15 +174,20 @@ static int s_program(p_ctx *c, const char *rel)
 	else
 		rc = S_ISREG(st.st_mode) ? s_src_add(c, rel, base ? base + 1 : rel)
 					 : p_fail(c, rel, "not a regular file or directory");
-	return rc < 0 ? -1 : s_prog_lang(c, rel);
+	if (rc < 0 || s_prog_lang(c, rel) < 0)
+		return -1;
+	return S_ISDIR(st.st_mode) ? s_top_source(c, rel) : 0;
 }
 
-/* The one program in directory dir (legacy output_validators/): 1 with its
- * path in rel, 0 when dir is missing or empty, -1 when there are several. */
-static int s_one_program(p_ctx *c, const char *dir, char *rel, size_t size)
+/* The one program in directory dir: 1 with its path in rel, 0 when dir is
+ * missing or empty, -1 when there are several. Each entry is a program, a
+ * file or a directory [L][D] (problemtools' find_programs); with whole
+ * (2023-07 output_validator/), entries that are all files are one program,
+ * dir itself (DOMjudge's reading, the later drafts' layout). */
+static int s_one_program(p_ctx *c, const char *dir, bool whole, char *rel, size_t size)
 {
 	struct stat st;
-	size_t n = 0;
+	size_t n = 0, ndirs = 0;
 	p_ent *e = NULL;
 	int rc = p_stat(c, dir, &st);
 
@@ -171,10 +197,14 @@ static int s_one_program(p_ctx *c, const char *dir, char *rel, size_t size)
 		return p_fail(c, dir, "not a directory");
 	if (p_list(c, dir, &e, &n) < 0)
 		return -1;
+	for (size_t i = 0; i < n; i++)
+		ndirs += e[i].dir;
 	rc = n == 0 ? 0 : 1;
-	if (n > 1)
+	if (n > 1 && whole && ndirs == 0)
+		rc = p_copy(rel, size, dir) < 0 ? p_fail(c, dir, "path too long") : 1;
+	else if (n > 1)
 		rc = p_fail(c, dir, "%zu output validators: judgebox runs exactly one", n);
-	if (rc > 0 && p_join(rel, size, dir, e[0].name) < 0)
+	else if (rc > 0 && p_join(rel, size, dir, e[0].name) < 0)
 		rc = p_fail(c, dir, "path too long");
 	free(e);
 	return rc;
@@ -193,7 +223,7 @@ int p_validator_legacy(p_ctx *c)
 			p_warn(c, "output_validators", "ignored: validation is default");
 		return rc < 0 ? -1 : 0;
 	}
-	if ((rc = s_one_program(c, "output_validators", rel, sizeof rel)) < 0)
+	if ((rc = s_one_program(c, "output_validators", false, rel, sizeof rel)) < 0)
 		return -1;
 	if (rc == 0)
 		return p_fail(c, "output_validators", "validation is custom, but there is no "
@@ -201,7 +231,8 @@ int p_validator_legacy(p_ctx *c)
 	return s_program(c, rel);
 }
 
-/* [D] output_validator/, or [JB] output_validator.<ext>, or the earlier
+/* [D] output_validator/ (its one entry, file or directory, or itself when
+ * it holds only files), or [JB] output_validator.<ext>, or the earlier
  * drafts' output_validators/: 1 with rel set, 0 when there is none. */
 static int s_find_v2(p_ctx *c, char *rel, size_t size)
 {
@@ -209,15 +240,15 @@ static int s_find_v2(p_ctx *c, char *rel, size_t size)
 	int rc = p_stat(c, "output_validator", &st);
 
 	if (rc != 0) {
-		p_copy(rel, size, "output_validator");
-		return rc < 0 ? -1 : S_ISDIR(st.st_mode) ? 1 : p_fail(c, rel, "not a directory");
+		rc = rc < 0 ? -1 : s_one_program(c, "output_validator", true, rel, size);
+		return rc == 0 ? p_fail(c, "output_validator", "empty") : rc;
 	}
 	for (size_t i = 0; i < sizeof s_langs / sizeof *s_langs; i++) {
 		snprintf(rel, size, "output_validator%s", s_langs[i].ext);
 		if (strcmp(s_langs[i].lang, "header") && (rc = p_stat(c, rel, &st)) != 0)
 			return rc < 0 ? -1 : 1;
 	}
-	if ((rc = s_one_program(c, "output_validators", rel, size)) > 0)
+	if ((rc = s_one_program(c, "output_validators", false, rel, size)) > 0)
 		p_warn(c, "output_validators", "the legacy name (2023-07-draft: "
 		       "output_validator/)");
 	return rc;

@@ -62,10 +62,10 @@ is "$(py limits sum)" "cpu_ms=1000 memory_kb=1048576" "the job's limits come fro
 
 py import scored "$P/scored" >/dev/null
 SQ='n = int(input())\nprint(n * n if n < 50 else 0)\n'
-is "$(py submit scored python3 "$SQ" all score)" "judged wrong_answer secret/g2/1 4/4 score=30" \
-	"a scored problem: g1 (min, 30) passes, g2 (35) fails: score 30"
-is "$(py submit scored python3 'n = int(input())\nprint(n * n)\n' all score)" "judged accepted - 4/4 score=65" \
-	"all accepted: 30 + 35 = 65 (samples do not count)"
+is "$(py submit scored python3 "$SQ" all score)" "judged wrong_answer secret/g2/1 4/4 score=31" \
+	"a scored problem: the sample (1), g1 (min, 30) pass, g2 (35) fails: score 31"
+is "$(py submit scored python3 'n = int(input())\nprint(n * n)\n' all score)" "judged accepted - 4/4 score=66" \
+	"all accepted: 1 + 30 + 35 = 66 (legacy: the sample counts without ignore_sample)"
 
 py import big "$P/big" >/dev/null
 CAT='#include <stdio.h>\nint main(void) { char b[65536]; size_t n; while ((n = fread(b, 1, sizeof b, stdin)) > 0) fwrite(b, 1, n, stdout); return 0; }\n'

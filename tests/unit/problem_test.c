@@ -21,7 +21,7 @@
 #include "../../controller/problem.h"
 #include "../lib/tap.h"
 
-#define PLAN 238
+#define PLAN 247
 
 static const char *fix;		/* tests/problems */
 static char tmp[64];		/* this run's packages */
@@ -399,7 +399,8 @@ static void test_v2023(void)
 	is_str(p.time_limit_from, "problem.yaml", "time_limit_from");
 	warned(&p, ".timelimit: ignored", ".timelimit loses to limits.time_limit");
 	warned(&p, "unknown key validator_flags", "validator_flags is not a 2023-07 key");
-	ok(p.nwarnings == 2, "2 warnings (invalid_input is no warning)");
+	ok(p.nwarnings == 3, "3 warnings (invalid_input is no warning)");
+	warned(&p, "data/secret/g2: no max_score under a bounded group", "a group without max_score: said");
 	ok(p.memory_mb == 512, "memory 512");
 	is_num(p.ac_to_time_limit, 3, "time_multipliers.ac_to_time_limit");
 	is_num(p.time_limit_to_tle, 1.5, "time_limit_to_tle default");
@@ -655,7 +656,7 @@ static void test_caps(void)
 /* YAML documents that are not what they should be. */
 static void test_yaml(void)
 {
-	char *many = malloc(200 * 16 + 16), long_name[300];
+	char *many = malloc(1000 * 16 + 16), long_name[300];
 	problem p;
 
 	base("twodocs", "name: A\n---\nname: B\n");
@@ -677,12 +678,18 @@ static void test_yaml(void)
 	ok(p.format == PROB_LEGACY && p.memory_mb == PROB_DEFAULT_MEMORY_MB, "legacy, default limits");
 	problem_free(&p);
 	strcpy(many, "name: T\n");
-	for (int i = 0; i < 200; i++)
+	for (int i = 0; i < 900; i++)
 		sprintf(many + strlen(many), "k%d: 1\n", i);
 	base("warnings", many);
-	loads(pkg("warnings"), &p, "200 unknown keys");
-	ok(p.nwarnings == 201 && strlen(p.warnings) < sizeof p.warnings &&
+	loads(pkg("warnings"), &p, "900 unknown keys");
+	ok(p.nwarnings == 901 && strlen(p.warnings) < sizeof p.warnings &&
 	   !strcmp(p.warnings + strlen(p.warnings) - 4, "...\n"), "warnings counted, cut with ...");
+	{
+		bool whole = true;
+		for (char *l = p.warnings; *l; l = strchr(l, '\n') + 1)
+			whole &= !strncmp(l, "problem.yaml:", 13) || !strcmp(l, "...\n");
+		ok(whole, "every warning kept is whole");
+	}
 	problem_free(&p);
 	free(many);
 	memset(long_name, 'x', sizeof long_name);
@@ -732,6 +739,12 @@ static void test_values(void)
 	base("tl", "name: T\n");
 	put("tl", ".timelimit", "soon\n");
 	refused(pkg("tl"), ".timelimit: not a number of seconds", "a bad .timelimit");
+	base("scnoscore", "type: scoring\nvalidation: custom\n");
+	put("scnoscore", "output_validators/c/c.c", "int main(void) { return 42; }\n");
+	loads(pkg("scnoscore"), &p, "scoring, custom validation without score");
+	warned(&p, "problem.yaml: validation: custom without score: the output validator's "
+	       "score.txt is ignored", "the validator's score is ignored: said");
+	problem_free(&p);
 	base("tlyaml", "limits:\n  time_limit: 3\n");
 	loads(pkg("tlyaml"), &p, "legacy limits.time_limit");
 	ok(p.time_limit_s == 3 && strstr(p.warnings, "not in the legacy spec: used"),
@@ -748,17 +761,41 @@ static void test_values(void)
 	refused(pkg("sa"), "submit-answer problems are not supported", "submit-answer");
 	base_v2("twice", "type: [interactive, interactive]\n");
 	refused(pkg("twice"), "type: interactive given twice", "a type twice");
+	/* Multi-pass is refused in both forms, never judged as one pass. */
 	base_v2("mp", "type: [multi-pass]\nlimits:\n  validation_passes: 5\n");
 	put("mp", "output_validator.cpp", "int main(void) { return 42; }\n");
-	put("mp", "data/sample/passes.interaction", "<1\n>2\n---\n<3\n>4\n");
-	loads(pkg("mp"), &p, "multi-pass with output_validator.cpp");
-	ok(p.multipass && p.validation_passes == 5 && p.custom_validation, "multi-pass, 5 passes");
+	refused(pkg("mp"), "type: multi-pass problems are not supported yet", "2023-07 multi-pass");
+	base("lmp", "validation: custom multi-pass\n");
+	put("lmp", "output_validators/c/c.cpp", "int main(void) { return 42; }\n");
+	refused(pkg("lmp"), "validation: multi-pass problems are not supported yet",
+		"legacy multi-pass");
+	base_v2("nouuid", "type: pass-fail\n");
+	put("nouuid", "output_validator.cpp", "int main(void) { return 42; }\n");
+	loads(pkg("nouuid"), &p, "2023-07 pass-fail with output_validator.cpp");
 	is_str(p.validator_lang, "cpp", "a single-file validator's language");
 	ok(p.nvsrc == 1 && !strcmp(p.vsrc[0].path, "output_validator.cpp"), "its one file");
-	ok(p.ninteractions == 1 && ends_with(p.interactions[0], "/data/sample/passes.interaction"),
-	   "a multi-pass statement-only .interaction");
 	warned(&p, "problem.yaml: no uuid (2023-07-draft requires one)", "2023-07 without uuid");
 	problem_free(&p);
+	base_v2("vdir", "type: pass-fail\n");
+	put("vdir", "output_validator/guess_validator/validate.cc", "#include \"validate.h\"\n");
+	put("vdir", "output_validator/guess_validator/validate.h", "#pragma once\n");
+	loads(pkg("vdir"), &p, "a validator in a directory of output_validator/");
+	ok(ends_with(p.validator_path, "/output_validator/guess_validator") &&
+	   !strcmp(p.validator_lang, "cpp") && p.nvsrc == 2 &&
+	   !strcmp(p.vsrc[0].path, "validate.cc"), "the program is that directory, in C++");
+	problem_free(&p);
+	base_v2("vnest", "type: pass-fail\n");
+	put("vnest", "output_validator/v/src/validate.cc", "int main() { return 42; }\n");
+	refused(pkg("vnest"), "output_validator/v/src/validate.cc: not at the top of "
+		"output_validator/v, where the cpp recipe builds", "a source below the recipe's reach");
+	base_v2("vtwo", "type: pass-fail\n");
+	put("vtwo", "output_validator/a/a.cc", "int main() { return 42; }\n");
+	put("vtwo", "output_validator/b.py", "print()\n");
+	refused(pkg("vtwo"), "output_validator: 2 output validators", "two validator programs");
+	base("lnest", "validation: custom\n");
+	put("lnest", "output_validators/v/lib/check.c", "int main(void) { return 42; }\n");
+	refused(pkg("lnest"), "output_validators/v/lib/check.c: not at the top of "
+		"output_validators/v", "legacy: a source below the recipe's reach");
 	base_v2("ia", "type: interactive\n");
 	refused(pkg("ia"), "output_validator: missing: interactive problems need one",
 		"interactive, no validator");
@@ -888,11 +925,11 @@ static void test_validators(void)
 	is_str(p.validator_lang, "python2", "its shebang says python2 (legacy)");
 	problem_free(&p);
 	base("mixed", "validation: custom\n");
-	put("mixed", "output_validators/v/a.c", "\n");
-	put("mixed", "output_validators/v/lib/b.cpp", "\n");
+	put("mixed", "output_validators/v/b.cpp", "\n");
+	put("mixed", "output_validators/v/lib/a.c", "\n");
 	loads(pkg("mixed"), &p, "C and C++ sources, one in a subdirectory");
 	is_str(p.validator_lang, "cpp", "are C++");
-	ok(p.nvsrc == 2 && !strcmp(p.vsrc[1].path, "lib/b.cpp"), "with its relative path");
+	ok(p.nvsrc == 2 && !strcmp(p.vsrc[1].path, "lib/a.c"), "with its relative path");
 	problem_free(&p);
 	base("script", "validation: custom\n");
 	put("script", "output_validators/v/build", "#!/bin/sh\n");
