@@ -118,9 +118,15 @@ DEPS += libzmq3-dev libmsgpack-dev libsqlite3-dev libyaml-dev python3-zmq python
 # The toolchains tests/toolchains.t runs in the jail (about 1.2 GB installed:
 # golang-go ~450 MB, rustc ~370 MB, default-jdk-headless ~270 MB).
 DEPS += g++ default-jdk-headless nodejs golang-go rustc fp-compiler
-# Further languages tests/languages.t runs through judgeboxd (~240 MB more;
-# ghc and kotlin, ~1 GB together, are left out: listed unavailable, skipped).
+# Further languages tests/languages.t runs through judgeboxd (~240 MB more).
 DEPS += node-typescript pypy3 php-cli ruby mono-mcs mono-runtime
+# And (installed sizes with what each pulls in; about 80 s of apt here,
+# gnat and gfortran not timed):
+# gnat ~100 MB, gfortran ~40 MB, gawk 3 MB, sbcl 61 MB, lua5.4 0.5 MB,
+# ocaml-nox 448 MB, swi-prolog-nox 15 MB, r-base-core 43 MB, scala 29 MB.
+DEPS += gnat gfortran gawk sbcl lua5.4 ocaml-nox swi-prolog-nox r-base-core scala
+# Haskell and Kotlin: ghc 794 MB, kotlin 355 MB (about 55 s of apt here).
+DEPS += ghc kotlin
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -11,7 +11,7 @@ prog() {
 	cpp.hello) printf '#include <iostream>\nint main() { std::cout << "hello" << std::endl; }\n' ;;
 	cpp.sum) printf '#include <bits/stdc++.h>\nint main() { std::ios::sync_with_stdio(false); long long s = 0, x; while (std::cin >> x) s += x; std::cout << s << "\\n"; }\n' ;;
 	cpp.err) printf '#include <iostream>\nint main() {\n\tundeclared = 1;\n}\n' ;;
-	python3.*|pypy3.*) case $2 in
+	python3.*|pypy3.*|python2.*) case $2 in
 		hello) printf 'print("hello")\n' ;;
 		sum) printf 'import sys\nprint(sum(int(w) for w in sys.stdin.read().split()))\n' ;;
 		err) printf 'import sys\n\nprint("x" +)\n' ;; esac ;;
@@ -48,6 +48,39 @@ prog() {
 	kotlin.hello) printf 'fun main() {\n    println("hello")\n}\n' ;;
 	kotlin.sum) printf 'fun main() {\n    println(System.`in`.bufferedReader().readText().split(Regex("\\\\s+")).filter { it.isNotEmpty() }.map { it.toLong() }.sum())\n}\n' ;;
 	kotlin.err) printf 'fun main() {\n    val x: Int = 1\n    undeclared = x\n}\n' ;;
+	ada.hello) printf 'with Ada.Text_IO;\nprocedure Main is\nbegin\n   Ada.Text_IO.Put_Line ("hello");\nend Main;\n' ;;
+	ada.sum) printf 'with Ada.Text_IO, Ada.Long_Long_Integer_Text_IO;\nprocedure Main is\n   S, X : Long_Long_Integer := 0;\nbegin\n   while not Ada.Text_IO.End_Of_File loop\n      Ada.Long_Long_Integer_Text_IO.Get (X);\n      S := S + X;\n   end loop;\n   Ada.Long_Long_Integer_Text_IO.Put (S, 0);\n   Ada.Text_IO.New_Line;\nend Main;\n' ;;
+	ada.err) printf 'procedure Main is\nbegin\n   Undeclared := 1;\nend Main;\n' ;;
+	awk.hello) printf 'BEGIN { print "hello" }\n' ;;
+	awk.sum) printf '{ for (i = 1; i <= NF; i++) s += $i }\nEND { print s }\n' ;;
+	awk.err) printf 'BEGIN {\n\tx = 1\n\tprint (x))\n}\n' ;;
+	bash.hello) printf 'echo hello\n' ;;
+	bash.sum) printf 's=0\nfor x in $(cat); do s=$((s + x)); done\necho $s\n' ;;
+	bash.err) printf 'x=1\n\nif then\n' ;;
+	lisp.hello) printf '(write-line "hello")\n' ;;
+	lisp.sum) printf '(let ((s 0))\n  (loop for x = (read *standard-input* nil nil) while x do (incf s x))\n  (format t "~a~%%" s))\n' ;;
+	lisp.err) printf '(defun f (x)\n  x)\n(write-line (f "x")))\n' ;;
+	fortran.hello) printf "program hello\n  print '(a)', 'hello'\nend program hello\n" ;;
+	fortran.sum) printf "program sum\n  implicit none\n  character(len=4096) :: line\n  integer(8) :: s, x\n  integer :: ios, i, j\n  s = 0\n  do\n    read (*, '(a)', iostat=ios) line\n    if (ios /= 0) exit\n    i = 1\n    do while (i <= len_trim(line))\n      if (line(i:i) == ' ') then\n        i = i + 1\n      else\n        j = index(line(i:), ' ') + i - 1\n        read (line(i:j), *) x\n        s = s + x\n        i = j + 1\n      end if\n    end do\n  end do\n  print '(i0)', s\nend program sum\n" ;;
+	fortran.err) printf 'program err\n  implicit none\n  undeclared = 1\nend program err\n' ;;
+	lua.hello) printf 'print("hello")\n' ;;
+	lua.sum) printf 'local s = 0\nfor w in io.read("a"):gmatch("%%S+") do s = s + tonumber(w) end\nprint(s)\n' ;;
+	lua.err) printf 'local x = 1\n\nprint("x" ..)\n' ;;
+	ocaml.hello) printf 'let () = print_endline "hello"\n' ;;
+	ocaml.sum) printf 'let () =\n  let s = ref 0 in\n  (try while true do Scanf.scanf " %%d" (fun x -> s := !s + x) done with _ -> ());\n  Printf.printf "%%d\\n" !s\n' ;;
+	ocaml.err) printf 'let () =\n  let x = 1 in\n  print_endline x\n' ;;
+	perl.hello) printf 'print "hello\\n";\n' ;;
+	perl.sum) printf 'my $s = 0;\n$s += $_ for split " ", join("", <STDIN>);\nprint "$s\\n";\n' ;;
+	perl.err) printf 'use strict;\n\nprint "x" . ;\n' ;;
+	prolog.hello) printf 'main :- write(hello), nl.\n' ;;
+	prolog.sum) printf 'main :-\n    read_string(user_input, _, S),\n    split_string(S, " \\n\\t", " \\n\\t", Ws), exclude(==(""), Ws, Ws1),\n    maplist(number_string, Ns, Ws1), sum_list(Ns, T), write(T), nl.\n' ;;
+	prolog.err) printf 'main :-\n    X = 1,\n    write(X +).\n' ;;
+	r.hello) printf 'cat("hello\\n")\n' ;;
+	r.sum) printf 'x <- scan(file("stdin"), quiet = TRUE)\ncat(format(sum(x), scientific = FALSE), "\\n", sep = "")\n' ;;
+	r.err) printf 'x <- 1\n\nprint(x +)\n' ;;
+	scala.hello) printf 'object Main {\n  def main(args: Array[String]): Unit = println("hello")\n}\n' ;;
+	scala.sum) printf 'object Main {\n  def main(args: Array[String]): Unit =\n    println(scala.io.Source.stdin.mkString.split("\\\\s+").filter(_.nonEmpty).map(_.toLong).sum)\n}\n' ;;
+	scala.err) printf 'object Main {\n  def main(args: Array[String]): Unit = {\n    val x: Int = "string"\n  }\n}\n' ;;
 	*) return 1 ;;
 	esac
 }
@@ -58,7 +91,10 @@ where() {
 	local s=$2
 	case $1 in
 	pascal|csharp|typescript) echo "$s(3," ;;
-	python3|pypy3) echo "$s\", line 3" ;;
+	python3|pypy3|python2|ocaml) echo "$s\", line 3" ;;
+	bash) echo "$s: line 3:" ;;
+	perl) echo "$s line 3" ;;
+	lisp) echo "Line: 3," ;;
 	php) echo "$s on line 3" ;;
 	javascript) echo "$s:3" ;;
 	*) echo "$s:3:" ;;
