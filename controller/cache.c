@@ -140,25 +140,32 @@ static void s_drop(const cache_t *self, uint64_t entry)
 	dir_remove(p);
 }
 
-static char *s_blob(const lang_t *l, const msgpack_object *files, size_t *len)
+/* The key's blob: the language's recipe, the files, and the entry file
+ * when the job names one (the same files built from another entry point
+ * are another program; without it the blob is as before, so entries made
+ * before the main field still match). */
+static char *s_blob(const lang_t *l, const msgpack_object *files,
+		    const msgpack_object *main, size_t *len)
 {
 	mp_w w;
 	mp_w_init(&w);
-	mp_w_array(&w, 4);
+	mp_w_array(&w, main ? 5 : 4);
 	mp_w_str(&w, l->id);
 	mp_w_str(&w, l->compile);
 	mp_w_str(&w, l->version);
 	mp_w_object(&w, files);
+	if (main)
+		mp_w_object(&w, main);
 	if (!mp_w_ok(&w))
 		return mp_w_free(&w), NULL;
 	return mp_w_take(&w, len);
 }
 
 int cache_lookup(cache_t *self, const lang_t *l, const msgpack_object *files,
-		 uint64_t *key, uint64_t *entry)
+		 const msgpack_object *main, uint64_t *key, uint64_t *entry)
 {
 	size_t len;
-	char *blob = s_blob(l, files, &len);
+	char *blob = s_blob(l, files, main, &len);
 	if (!blob)
 		return -1;
 	*key = fnv1a(FNV_OFFSET, blob, len);
@@ -175,11 +182,11 @@ int cache_lookup(cache_t *self, const lang_t *l, const msgpack_object *files,
 }
 
 int cache_store(cache_t *self, const lang_t *l, const msgpack_object *files,
-		uint64_t key, int from, uint64_t *entry)
+		const msgpack_object *main, uint64_t key, int from, uint64_t *entry)
 {
 	size_t len, nev = 16;
 	uint64_t ev[16];
-	char *blob = s_blob(l, files, &len);
+	char *blob = s_blob(l, files, main, &len);
 	int to = -1;
 	store_begin(self->st);
 	if (blob && !store_cache_add(self->st, key, blob, len, entry,

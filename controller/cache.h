@@ -21,16 +21,17 @@ typedef struct cache cache_t;
 cache_t *cache_new(const conf_t *c, store_t *st);
 void cache_destroy(cache_t **p);
 
-/* Look program (l, files) up, in the open transaction: 1 with *entry, 0
- * (with *key set) if it must be compiled, -1 on error. */
+/* Look program (l, files, entry file main or NULL) up, in the open
+ * transaction: 1 with *entry, 0 (with *key set) if it must be compiled,
+ * -1 on error. */
 int cache_lookup(cache_t *self, const lang_t *l, const msgpack_object *files,
-		 uint64_t *key, uint64_t *entry);
+		 const msgpack_object *main, uint64_t *key, uint64_t *entry);
 /* A compile of (l, files) succeeded in the box directory from (-1: fails):
  * its artifacts (l's patterns) into a new entry *entry for key. 0; -2 if
  * they are over ARTIFACTS_MAX, 4096 files or 8 levels (the entry is
  * dropped); -1. */
 int cache_store(cache_t *self, const lang_t *l, const msgpack_object *files,
-		uint64_t key, int from, uint64_t *entry);
+		const msgpack_object *main, uint64_t key, int from, uint64_t *entry);
 /* A program into the clean box directory to (-1: fails): its cached
  * artifacts (entry), or for an interpreted language (no compile command)
  * its sources. 0 or -1. */

@@ -66,7 +66,8 @@ static int s_start_compile(job_t *j, const lang_t *l, box_phase ph)
 		if (lim[i] > j->c->hceil[i])	/* the helper would refuse the run */
 			lim[i] = j->c->hceil[i];
 	}
-	spawn_cmd c = { box_number(j->box), l, lim, "default", l->compile, true, NULL, NULL };
+	spawn_cmd c = { box_number(j->box), l, lim, "default", l->compile, true, NULL, NULL,
+			ph == BOX_COMPILE ? mp_get(j->spec.root, "main") : NULL };
 	if (spawn_argv(&c, argv, buf, sizeof buf))
 		return -1;
 	int out = box_io_open(j->box, ph == BOX_COMPILE ? "compile.out" : "vcompile.out");
@@ -104,7 +105,8 @@ static int s_to_run(job_t *j)
 static int s_begin_prog(job_t *j)
 {
 	store_begin(j->st);
-	int hit = *j->lang->compile ? cache_lookup(j->cache, j->lang, j->files,
+	const msgpack_object *main = mp_get(j->spec.root, "main");
+	int hit = *j->lang->compile ? cache_lookup(j->cache, j->lang, j->files, main,
 						   &j->cache_key, &j->cache_entry) : 1;
 	if (hit < 0)
 		return -1;
@@ -125,7 +127,7 @@ static int s_begin(job_t *j)
 	j->state = -1;
 	if (!j->desc.has_validator || !*j->vlang->compile)
 		return s_begin_prog(j);
-	int hit = cache_lookup(j->cache, j->vlang, val->files, &j->vcache_key,
+	int hit = cache_lookup(j->cache, j->vlang, val->files, NULL, &j->vcache_key,
 			       &j->vcache_entry);
 	if (hit < 0)
 		return -1;
@@ -138,10 +140,10 @@ static int s_begin(job_t *j)
 /* A compile step succeeded: its artifacts from the box into a new cache
  * entry. 0, -2 if they are over ARTIFACTS_MAX (the entry is dropped), -1. */
 static int s_cache_store(job_t *j, const lang_t *l, const msgpack_object *files,
-			 uint64_t key, uint64_t *entry)
+			 const msgpack_object *main, uint64_t key, uint64_t *entry)
 {
 	int from = box_dir(j->box);
-	int r = cache_store(j->cache, l, files, key, from, entry);
+	int r = cache_store(j->cache, l, files, main, key, from, entry);
 	if (from >= 0)
 		close(from);
 	return r;
@@ -162,7 +164,8 @@ static void s_compiled(job_t *j, int code, char *rec)
 		j->comp.ran = true;
 		return je_finish(j, S_JUDGED, "compile_error", NULL);
 	}
-	int r = s_cache_store(j, j->lang, j->files, j->cache_key, &j->cache_entry);
+	int r = s_cache_store(j, j->lang, j->files, mp_get(j->spec.root, "main"),
+			      j->cache_key, &j->cache_entry);
 	if (r == -2) {
 		j->comp.ran = true;
 		return je_finish(j, S_JUDGED, "compile_error",
@@ -196,7 +199,7 @@ static void s_vcompiled(job_t *j, int code, char *rec)
 		snprintf(j->verdict, sizeof j->verdict, "judge_error");
 		return je_finish(j, S_JUDGED, "judge_error", msg);
 	}
-	int r = s_cache_store(j, j->vlang, j->desc.validator.files, j->vcache_key,
+	int r = s_cache_store(j, j->vlang, j->desc.validator.files, NULL, j->vcache_key,
 			      &j->vcache_entry);
 	if (r == -2) {
 		snprintf(j->verdict, sizeof j->verdict, "judge_error");

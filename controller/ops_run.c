@@ -27,8 +27,21 @@ static bool s_names_clash(const msgpack_object_str *a, const msgpack_object_str 
 	return l->ptr[n] == '/';
 }
 
-/* source: one file, named as the language's entry file. */
-static int s_source(const ctx_t *c, const lang_t *l, const msgpack_object *src, mp_w *spec)
+/* main (PROTOCOL.md 7.1): the entry file's name into buf (65 bytes),
+ * the language's source if absent; 1 given, 0 absent, -1 replied. */
+static int s_main(const ctx_t *c, const lang_t *l, char *buf)
+{
+	int r = rq_str(c, "main", 1, 64, buf);
+	if (r > 0 && (!rq_file_name_ok(buf, strlen(buf)) || strchr(buf, '/')))
+		return rq_bad(c, "main", "a file name of [A-Za-z0-9._+-], not starting "
+			      "with '.' or '-', at the top level"), -1;
+	if (r == 0)
+		snprintf(buf, 65, "%s", l->source);
+	return r;
+}
+
+/* source: one file, named main (the language's entry file by default). */
+static int s_source(const ctx_t *c, const char *main, const msgpack_object *src, mp_w *spec)
 {
 	const char *p;
 	size_t n;
@@ -38,13 +51,13 @@ static int s_source(const ctx_t *c, const lang_t *l, const msgpack_object *src, 
 		return rq_too_large(c, "source", c->s->conf->max_source), -1;
 	mp_w_array(spec, 1);
 	mp_w_array(spec, 2);
-	mp_w_str(spec, l->source);
+	mp_w_str(spec, main);
 	mp_w_bin(spec, p, n);
 	return 0;
 }
 
 /* files[i]: {name, content}, checked against the ones before it and the
- * running total; written to the spec as [name, content]. */
+ * running total; written to the spec as [name, content] (spec not NULL). */
 static int s_file(const ctx_t *c, const msgpack_object *f, uint32_t i,
 		  uint64_t *total, mp_w *spec)
 {
@@ -69,21 +82,35 @@ static int s_file(const ctx_t *c, const msgpack_object *f, uint32_t i,
 		return rq_too_large(c, field, g->max_source), -1;
 	if ((*total += n) > g->max_files_total)
 		return rq_too_large(c, "files", g->max_files_total), -1;
+	if (!spec)
+		return 0;
 	mp_w_array(spec, 2);
 	mp_w_strn(spec, np, nn);
 	mp_w_bin(spec, p, n);
 	return 0;
 }
 
+/* Is files[i] named main? */
+static bool s_is_main(const msgpack_object *f, uint32_t i, const char *main)
+{
+	const msgpack_object_str *nm = &mp_get(&f->via.array.ptr[i], "name")->via.str;
+	return nm->size == strlen(main) && !memcmp(nm->ptr, main, nm->size);
+}
+
 /* source or files[]: validated and written to the spec as
- * [[name, content], ...]. */
-static int s_files(const ctx_t *c, const lang_t *l, mp_w *spec)
+ * [[name, content], ...]. With a main given, the entry file comes first,
+ * so that the compile cache, keyed on the files, tells apart two entry
+ * points of the same files. */
+static int s_files(const ctx_t *c, const lang_t *l, mp_w *spec, char *main)
 {
 	const msgpack_object *src = mp_get(c->m, "source"), *f = mp_get(c->m, "files");
+	int given = s_main(c, l, main);
+	if (given < 0)
+		return -1;
 	if (!src == !f)
 		return rq_bad(c, "source", "give exactly one of source and files"), -1;
 	if (src)
-		return s_source(c, l, src, spec);
+		return s_source(c, main, src, spec);
 	if (f->type != MSGPACK_OBJECT_ARRAY)
 		return rq_bad(c, "files", "must be an array"), -1;
 	uint32_t cnt = f->via.array.size;
@@ -92,19 +119,28 @@ static int s_files(const ctx_t *c, const lang_t *l, mp_w *spec)
 	if (cnt > c->s->conf->max_files)
 		return rq_too_large(c, "files", c->s->conf->max_files), -1;
 	uint64_t total = 0;
-	bool entry = false;
-	mp_w_array(spec, cnt);
+	uint32_t entry = cnt;
+	if (!given)
+		mp_w_array(spec, cnt);
 	for (uint32_t i = 0; i < cnt; i++) {
-		if (s_file(c, f, i, &total, spec))
+		if (s_file(c, f, i, &total, given ? NULL : spec))
 			return -1;
-		const msgpack_object_str *nm = &mp_get(&f->via.array.ptr[i], "name")->via.str;
-		entry |= nm->size == strlen(l->source) && !memcmp(nm->ptr, l->source, nm->size);
+		if (s_is_main(f, i, main))
+			entry = i;
 	}
-	if (!entry) {
+	if (entry == cnt) {
 		char what[96];
-		snprintf(what, sizeof what, "must include %s", l->source);
+		snprintf(what, sizeof what, "must include %s%s", main, given ? " (main)" : "");
 		return rq_bad(c, "files", what), -1;
 	}
+	if (!given)
+		return 0;
+	total = 0;
+	mp_w_array(spec, cnt);
+	s_file(c, f, entry, &total, spec);
+	for (uint32_t i = 0; i < cnt; i++)
+		if (i != entry)
+			s_file(c, f, i, &total, spec);
 	return 0;
 }
 
@@ -385,18 +421,23 @@ static int s_spec(const ctx_t *c, const char *kind, const lang_t *l, const run_o
 		  mp_w *spec, limits_t eff, bool *hidden)
 {
 	limits_t asked;
+	char main[65];
 	size_t sm = mp_w_map_begin(spec);
 	uint32_t sn = 9;
 	mp_w_kstr(spec, "kind", kind);
 	mp_w_kstr(spec, "form", mp_get(c->m, "source") ? "source" : "files");
 	mp_w_str(spec, "files");
-	if (s_files(c, l, spec) || s_stdin_args(c, spec) || s_limits(c, l, asked, eff) ||
+	if (s_files(c, l, spec, main) || s_stdin_args(c, spec) || s_limits(c, l, asked, eff) ||
 	    (!strcmp(kind, "test") && s_test_fields(c, spec, &sn, hidden)) ||
 	    (!strcmp(kind, "submit") && s_problem_fields(c, spec, &sn, eff)))
 		return -1;
 	mp_w_kstr(spec, "lang", l->id);
 	mp_w_kstr(spec, "label", o->label);
 	mp_w_kstr(spec, "as_user", o->as_user);
+	if (mp_get(c->m, "main")) {	/* absent: the spec as before main was */
+		mp_w_kstr(spec, "main", main);
+		sn++;
+	}
 	mp_w_str(spec, "limits");
 	mp_w_array(spec, L_COUNT);
 	for (int j = 0; j < L_COUNT; j++)

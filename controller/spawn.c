@@ -145,31 +145,58 @@ bool spawn_ended(const proc_t *p)
 
 /* ---- its command line ---- */
 
-/* Expand {source} {stem} {memory_mb} {heap_mb} {procs} in a command. */
-static void s_expand(char *dst, size_t size, const char *src, const lang_t *l,
-		     const uint64_t *lim)
+/* The entry file's name (a job's main, else the language's source) and
+ * its stem (the name up to its last '.': Java's class), each 65 bytes. */
+static void s_entry(const spawn_cmd *c, char *main, char *stem)
 {
-	uint64_t mb = lim[L_MEM] / 1024, heap = mb * 3 / 4;
-	char stem[65];
-	snprintf(stem, sizeof stem, "%.*s", (int)strcspn(l->source, "."), l->source);
+	const char *p;
+	size_t n;
+	if (c->main && mp_as_str(c->main, &p, &n) && n && n < 65)
+		snprintf(main, 65, "%.*s", (int)n, p);
+	else
+		snprintf(main, 65, "%s", c->lang->source);
+	const char *dot = strrchr(main, '.');
+	snprintf(stem, 65, "%.*s", dot && dot != main ? (int)(dot - main) : 64, main);
+}
+
+/* A placeholder of n bytes at src, its value into v (80 bytes): true if
+ * it is one. */
+static bool s_placeholder(const char *src, size_t n, const spawn_cmd *c,
+			  const char *main, const char *stem, char *v)
+{
+	uint64_t mb = c->lim[L_MEM] / 1024, heap = mb * 3 / 4;
+	static const char *const names[] = { "{source}", "{main}", "{stem}", "{mainclass}",
+					     "{memory_mb}", "{heap_mb}", "{procs}" };
+	size_t i = 0;
+	while (i < 7 && (strlen(names[i]) != n || strncmp(src, names[i], n)))
+		i++;
+	if (i < 2)
+		snprintf(v, 80, "%s", main);
+	else if (i < 4)
+		snprintf(v, 80, "%s", stem);
+	else if (i == 4)
+		snprintf(v, 80, "%" PRIu64, mb);
+	else if (i == 5)
+		snprintf(v, 80, "%" PRIu64, heap < 16 ? 16 : heap);
+	else if (i == 6)
+		snprintf(v, 80, "%" PRIu64, c->lim[L_PROCS]);
+	return i < 7;
+}
+
+/* Expand {main} (or {source}: the entry file), {stem} (or {mainclass}:
+ * its name without the extension), {memory_mb} {heap_mb} {procs} in c's
+ * command. */
+static void s_expand(char *dst, size_t size, const spawn_cmd *c)
+{
+	char main[65], stem[65];
+	const char *src = c->cmd;
+	s_entry(c, main, stem);
 	size_t k = 0;
 	while (*src && k + 1 < size) {
 		char v[80] = "";
 		const char *end = *src == '{' ? strchr(src, '}') : NULL;
 		size_t n = end ? (size_t)(end - src + 1) : 0;
-		if (n == 8 && !strncmp(src, "{source}", n))
-			snprintf(v, sizeof v, "%s", l->source);
-		else if (n == 6 && !strncmp(src, "{stem}", n))
-			snprintf(v, sizeof v, "%s", stem);
-		else if (n == 11 && !strncmp(src, "{memory_mb}", n))
-			snprintf(v, sizeof v, "%" PRIu64, mb);
-		else if (n == 9 && !strncmp(src, "{heap_mb}", n))
-			snprintf(v, sizeof v, "%" PRIu64, heap < 16 ? 16 : heap);
-		else if (n == 7 && !strncmp(src, "{procs}", n))
-			snprintf(v, sizeof v, "%" PRIu64, lim[L_PROCS]);
-		else
-			n = 0;
-		if (!n) {
+		if (!n || !s_placeholder(src, n, c, main, stem, v)) {
 			dst[k++] = *src++;
 			continue;
 		}
@@ -221,12 +248,12 @@ int spawn_argv(const spawn_cmd *c, char **argv, char *buf, size_t size)
 	if (c->shell) {
 		argv[n++] = "/bin/sh", argv[n++] = "-c";
 		argv[n++] = buf + k;
-		s_expand(buf + k, size - k, c->cmd, c->lang, c->lim);
+		s_expand(buf + k, size - k, c);
 		argv[n] = NULL;
 		return 0;
 	}
 	char *words = buf + k, *save, *t;
-	s_expand(words, size - k, c->cmd, c->lang, c->lim);
+	s_expand(words, size - k, c);
 	size_t wlen = strlen(words);
 	for (t = strtok_r(words, " ", &save); t && n < ARGV_FIXED - 1;
 	     t = strtok_r(NULL, " ", &save))

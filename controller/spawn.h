@@ -57,10 +57,13 @@ typedef struct spawn_cmd {
 	const lang_t *lang;		/* its env and source name */
 	const uint64_t *lim;		/* limits_t: the first L_HELPER_COUNT */
 	const char *policy;
-	const char *cmd;		/* with {source} {stem} {memory_mb} {heap_mb} {procs} */
+	const char *cmd;		/* with {main} {source} {stem} {mainclass}
+					 * {memory_mb} {heap_mb} {procs} */
 	bool shell;			/* run cmd with /bin/sh -c */
 	char *const *xargs;		/* words after cmd's, NULL-terminated; or NULL: */
 	const msgpack_object *args;	/* the job's args (an array of str), or NULL */
+	const msgpack_object *main;	/* the job's entry file (a str), or NULL:
+					 * the language's source */
 } spawn_cmd;
 
 /* The helper's argv for c into argv (ARGV_FIXED + 40 entries and one per
