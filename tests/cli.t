@@ -81,24 +81,42 @@ jb run segv.c
 is "$RC/$(line1 | cut -c1-14)" "1/signal SIGSEGV" "a segfault: exit 1, 'signal SIGSEGV'"
 jb run bad.c
 is "$RC/$(line1 | cut -c1-13)" "1/compile_error" "a compile error: exit 1, status compile_error"
-has e '^main\.c:4:[0-9]*: error: .x. undeclared'; ok_ $? "the compiler's messages, verbatim on stderr, name main.c:4"
+has e '^bad\.c:4:[0-9]*: error: .x. undeclared'; ok_ $? "the compiler's messages, verbatim on stderr, name the file (bad.c:4)"
 jb run -l python3 big.py --output-kb 1
 is "$(($(wc -c < "$W/o") - $(line1 | wc -c)))" 1024 "--output-kb 1: 1024 bytes of stdout shown"
 has e 'stdout truncated: 1024 of 5000 bytes shown'; ok_ $? "and a note says it was cut"
 
-# Several files: base names, and the entry point must be among them.
+# Several files: base names; the entry point by the Kattis format's rule
+# (the one source file, else main.*, else the first source file).
 jb run multi/main.c multi/util.c multi/util.h
 is "$RC/$(sed -n 2p "$W/o")" "0/42" "three files (main.c util.c util.h) compile together"
-jb run nomain/util.c nomain/util.h -l c
-is "$RC" 2 "several files without main.c: exit 2"
-has e 'one must be named main.c'; ok_ $? "and the error says main.c is needed"
+jb run nomain/util.h in.txt -l c
+is "$RC" 2 "several files, none a source file of the language: exit 2"
+has e 'no file is a source file of c'; ok_ $? "and the error says so"
+printf 'import helper\nhelper.hi()\n' > multi/Go.py
+printf 'def hi():\n    print("hi from", __name__)\n' > multi/helper.py
+jb run multi/helper.py multi/Go.py
+is_ "$RC/$(sed -n 2p "$W/o")" "0/hi from helper" "no main.*: the first source file in byte order (Go.py) is the entry point"
+printf 'public class hello {\n\tpublic static void main(String[] a) {\n\t\tSystem.out.println("hello from java");\n\t}\n}\n' > hello.java
+if [ -x /usr/bin/javac ]; then
+	jb run hello.java
+	is_ "$RC/$(sed -n 2p "$W/o")" "0/hello from java" "a public class named after its file (hello.java): class hello runs"
+else
+	skip "no javac on this host: hello.java"
+fi
+printf '#!/usr/bin/env python2\nprint "hello from python 2"\n' > old.py
+jb run old.py
+{ [ "$RC" = 3 ] && has e 'python2'; }; ok_ $? "a .py with a python2 shebang is python2's (unavailable here, or unknown), never run as Python 3"
+printf '#!/usr/bin/env python3\nprint("hello from python 3")\n' > new.py
+jb run new.py
+is_ "$RC/$(sed -n 2p "$W/o")" "0/hello from python 3" "a python3 shebang: python3"
 
 # --json: the job, parsed by a JSON reader.
 jb run hello.c --json
 is "$RC/$(json 'j["state"], j["result"]["status"], j["result"]["stdout"]')" \
 	"0/('judged', 'ok', 'hello from c\\n')" "run --json: the job as JSON (state, status, stdout as a string)"
 jb run bad.c --json
-is "$(json 'j["result"]["status"], "main.c:4:" in j["result"]["compile"]["output"]')" \
+is "$(json 'j["result"]["status"], "bad.c:4:" in j["result"]["compile"]["output"]')" \
 	"('compile_error', True)" "run --json of a compile error: status and compiler output"
 printf 'import sys\nsys.stdout.buffer.write(b"\\xff\\xfe")\n' > bytes.py
 jb run -l python3 bytes.py --json
@@ -126,7 +144,7 @@ is "$RC/$(line1 | cut -d' ' -f1-4)" "0/job $id  judged" "status: a header line w
 line1 | grep -q "python3  user root  label cli-$$  created 20"; ok_ $? "with language, user, label and creation time"
 is "$(sed -n 2p "$W/o" | cut -c1-10)" "ok  exit 0" "then the result as run prints it"
 jb get "$id" --source
-has o '^==> main.py <==' && has o 'time.sleep(1.5)'; ok_ $? "get (status) --source prints the job's file"
+has o '^==> slow.py <==' && has o 'time.sleep(1.5)'; ok_ $? "get (status) --source prints the job's file, under its own name"
 jb status "$id" --json
 is "$(json 'j["id"], j["label"], j["result"]["stdout"]')" "($id, 'cli-$$', 'slept\\n')" "status --json: the job"
 jb submit -l python3 hello.py --idem "idem-$$" --label "cli-$$"
@@ -198,7 +216,7 @@ is_ "$RC/$(sed -n 1p "$W/o" | cut -c1-21)/$(tail -n 1 "$W/o" | cut -c1-48)" \
 	"a wrong answer: exit 1, the test's line, then 'wrong_answer on test \"a\": wrong answer on line 1...'"
 jb test bad.c --case tdir/a.in tdir/a.ans
 is_ "$RC/$(line1 | cut -c1-29)" "1/compile_error  compiler exit " "test of a compile error: exit 1, printed as run does"
-has e '^main\.c:4:[0-9]*: error: '; ok_ $? "with the compiler's messages verbatim on stderr"
+has e '^bad\.c:4:[0-9]*: error: '; ok_ $? "with the compiler's messages verbatim on stderr"
 jb test -l python3 sum.py --tests tbad
 is_ "$RC/$(cat "$W/e")" "2/judgebox: tbad/x.in without tbad/x.ans" "a .in without its .ans: exit 2, says which"
 jb test -l python3 sum.py --tests tdir --json
@@ -309,6 +327,18 @@ grep -q 'job [0-9]*: queued.*running' "$W/tty" && [ "$(grep -c '^  [1-7]/7 ' "$W
 ok $r "on a terminal, judge shows the job's states, a line per test, then the verdict"
 [ $r = 0 ] || sed 's/^/#   tty: /' "$W/tty"
 is "$rc" 1 "and exits 1 for a wrong answer"
+
+# A job-wide judge_error (an output validator that does not compile): status
+# names no test, and prints no stray bytes.
+mkdir -p badval/output_validators/v
+cp -r "$TOP/tests/problems/legacy-pf/data" badval/
+printf 'name: Bad Validator\nvalidation: custom\n' > badval/problem.yaml
+printf 'int main(void) { return x; }\n' > badval/output_validators/v/v.c
+jb problem import badval badval
+jb judge badval sum.py --json; bid=$(json 'j["id"]')
+jb status "$bid"
+grep -q '^judge_error: the output validator does not compile' "$W/o" && ! grep -q 'on test' "$W/o" && \
+	! LC_ALL=C grep -q '[^[:print:][:space:]]' "$W/o"; ok_ $? "status of a job-wide judge_error: no test named, no stray bytes"
 
 # Usage errors: exit 2, fast, nothing sent.
 bad=

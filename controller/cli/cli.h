@@ -153,6 +153,8 @@ typedef struct {
 	char id[64];
 	char source[256];
 	bool available;				/* its toolchain is on the host */
+	char ext[8][16];			/* its extensions (the first 8) */
+	int next;				/* 0: unknown (-l, one file) */
 } lang_t;
 
 /* A paged listing: the reply's array `key`, a line per item (or JSON);
@@ -242,6 +244,8 @@ int job_finish(cli_t *x, int rc, progress_t *p, in_t *in,
 int lang_match(const msgpack_object *langs, const char *file, lang_t *lang,
 	       size_t *best);
 int lang_pick(cli_t *x, lang_t *lang);
+void lang_shebang(const msgpack_object *langs, const char *path, lang_t *lang);
+bool lang_is_source(const lang_t *lang, const char *file);
 
 /* run.c: a program's request, shared by run, submit, test and judge. */
 int run_add_sources(cli_t *x, req_t *r, const lang_t *lang);

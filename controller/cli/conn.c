@@ -44,14 +44,19 @@ const msgpack_object *rd_array(const msgpack_object *map, const char *key)
 	return o && o->type == MSGPACK_OBJECT_ARRAY ? o : NULL;
 }
 
-/* A str field copied into buf, cut to fit; def if absent or not a str. */
+/* A str field copied into buf, cut to fit; def if absent or not a str,
+ * and then buf holds def (or "" for NULL): callers read buf, never an
+ * uninitialised one (a job-wide judge_error has no first_failure). */
 const char *rd_str(const msgpack_object *map, const char *key, char *buf,
 		   size_t size, const char *def)
 {
 	const char *p;
 	size_t n;
-	if (!map || !mp_as_str(mp_get(map, key), &p, &n))
+	if (!map || !mp_as_str(mp_get(map, key), &p, &n)) {
+		if (size)
+			snprintf(buf, size, "%s", def ? def : "");
 		return def;
+	}
 	if (n >= size)
 		n = size - 1;
 	memcpy(buf, p, n);

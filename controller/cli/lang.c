@@ -1,6 +1,7 @@
 /* lang.c: the language of a program (-l, else the extension of its first
  * file, as the daemon's languages list them), and the languages command.
  */
+#include <stdio.h>
 #include <string.h>
 #include "cli.h"
 
@@ -46,12 +47,57 @@ static void s_list_langs(const msgpack_object *langs, const char *file, size_t s
 	fputc('\n', stderr);
 }
 
-/* Copy a language's id, source name and availability. */
+/* Copy a language's id, source name, availability and extensions. */
 static void s_lang_set(lang_t *lang, const msgpack_object *l)
 {
+	const msgpack_object *ext = rd_array(l, "extensions");
 	rd_str(l, "id", lang->id, sizeof lang->id, "");
 	rd_str(l, "source", lang->source, sizeof lang->source, "");
 	lang->available = rd_bool(l, "available");
+	lang->next = 0;
+	for (uint32_t k = 0; ext && k < ext->via.array.size && lang->next < 8; k++) {
+		const char *p;
+		size_t n;
+		if (mp_as_str(&ext->via.array.ptr[k], &p, &n) && n && n < 16)
+			snprintf(lang->ext[lang->next++], 16, "%.*s", (int)n, p);
+	}
+}
+
+/* Is file (a base name) a source file of lang: one of its extensions ends
+ * it (every file, if they are unknown)? */
+bool lang_is_source(const lang_t *lang, const char *file)
+{
+	size_t flen = strlen(file);
+	for (int k = 0; k < lang->next; k++) {
+		size_t n = strlen(lang->ext[k]);
+		if (n < flen && !strcmp(file + flen - n, lang->ext[k]))
+			return true;
+	}
+	return lang->next == 0;
+}
+
+/* A .py file whose first line is a shebang naming python2 is Python 2,
+ * as problemtools and DOMjudge tell it: lang becomes python2 (as the
+ * daemon lists it, or unavailable), never run as Python 3. */
+void lang_shebang(const msgpack_object *langs, const char *path, lang_t *lang)
+{
+	char line[256] = "";
+	size_t n = strlen(path);
+	if (strcmp(lang->id, "python3") || n < 3 || strcmp(path + n - 3, ".py"))
+		return;
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	if (!fgets(line, sizeof line, f))
+		*line = '\0';
+	fclose(f);
+	if (strncmp(line, "#!", 2) || !strstr(line, "python2"))
+		return;
+	snprintf(lang->id, sizeof lang->id, "python2");
+	lang->available = false;
+	for (uint32_t i = 0; langs && i < langs->via.array.size; i++)
+		if (mp_str_eq(mp_get(&langs->via.array.ptr[i], "id"), "python2"))
+			s_lang_set(lang, &langs->via.array.ptr[i]);
 }
 
 /* The languages whose extension fits file best: how many (1: *lang is
@@ -124,6 +170,8 @@ int lang_pick(cli_t *x, lang_t *lang)
 		rc = s_lang_by_id(langs, x->o.lang, lang);
 	else if (rc == RC_OK)
 		rc = s_lang_by_ext(langs, x->files[0], lang);
+	if (rc == RC_OK && !x->o.lang)
+		lang_shebang(langs, x->files[0], lang);
 	in_free(&in);
 	return rc;
 }

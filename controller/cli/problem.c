@@ -43,14 +43,20 @@ int problem_import(cli_t *x, const char *id, const char *dir, in_t *in,
 	return rc;
 }
 
-/* The package's warnings on stderr: one per line, each "FILE: what". */
+/* The package's warnings on stderr: one per line, each "FILE: what",
+ * every one whole however many there are. */
 void problem_warnings(const msgpack_object *p)
 {
-	char warn[4096], *save, *line;
-	if (!rd_str(p, "warnings", warn, sizeof warn, NULL))
+	const char *s, *nl;
+	size_t n;
+	if (!p || !mp_as_str(mp_get(p, "warnings"), &s, &n))
 		return;
-	for (line = strtok_r(warn, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		fprintf(stderr, "judgebox: warning: %s\n", line);
+	for (const char *end = s + n; s < end; s = nl + 1) {
+		if (!(nl = memchr(s, '\n', (size_t)(end - s))))
+			nl = end;
+		if (nl > s)
+			fprintf(stderr, "judgebox: warning: %.*s\n", (int)(nl - s), s);
+	}
 }
 
 /* problem import ID DIR */

@@ -4,32 +4,79 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "cli.h"
 
-/* With several files, the names must differ and one must be the entry point. */
-static int s_check_names(const cli_t *x, const lang_t *lang)
+/* A name the daemon takes as a file's (PROTOCOL.md 7.1): [A-Za-z0-9._+-],
+ * not starting with '.' or '-', at most 64 bytes. */
+static bool s_name_ok(const char *b)
 {
-	bool entry = false;
+	size_t n = strlen(b);
+	if (!n || n > 64 || *b == '.' || *b == '-')
+		return false;
+	return strspn(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789._+-") == n;
+}
+
+/* Does base name b match [mM][aA][iI][nN].* ? */
+static bool s_is_main_name(const char *b)
+{
+	return !strncasecmp(b, "main.", 5);
+}
+
+/* The entry point of the program's files, by the Kattis format's rule (as
+ * problemtools runs a submission): its one source file; else the one
+ * named [mM][aA][iI][nN].*; else the source file first in byte order.
+ * Other files come along. NULL if no file is a source of lang. */
+static const char *s_entry(const cli_t *x, const lang_t *lang)
+{
+	const char *one = NULL, *main = NULL, *least = NULL;
+	int nsrc = 0;
 	for (int i = 0; i < x->nfiles; i++) {
 		const char *b = cli_basename(x->files[i]);
-		entry |= !strcmp(b, lang->source);
+		if (!lang_is_source(lang, b))
+			continue;
+		nsrc++;
+		one = b;
+		if (s_is_main_name(b) && (!main || strcmp(b, main) < 0))
+			main = b;
+		if (!least || strcmp(b, least) < 0)
+			least = b;
+	}
+	return nsrc == 1 ? one : main ? main : least;
+}
+
+/* With several files, the names must differ and one must be a source
+ * file: the entry point, into *entry. */
+static int s_check_names(const cli_t *x, const lang_t *lang, const char **entry)
+{
+	for (int i = 0; i < x->nfiles; i++) {
+		const char *b = cli_basename(x->files[i]);
 		for (int k = 0; k < i; k++)
 			if (!strcmp(b, cli_basename(x->files[k])))
 				return cli_usage("two files with the same name", b);
 	}
-	if (entry)
+	if ((*entry = s_entry(x, lang)))
 		return RC_OK;
-	fprintf(stderr, "judgebox: with several files, one must be named %s, the entry "
-		"point of %s\n", lang->source, lang->id);
+	fprintf(stderr, "judgebox: no file is a source file of %s, so none can be the "
+		"entry point\n", lang->id);
 	return RC_USAGE;
 }
 
-/* The source: one file as source, several as files (their base names). */
+/* The source: one file as source, several as files (their base names);
+ * main names the entry point where it is not the language's source name
+ * (one file keeps its own name, as problemtools and DOMjudge keep it, if
+ * the daemon can take it as a file name). */
 int run_add_sources(cli_t *x, req_t *r, const lang_t *lang)
 {
-	int rc = x->nfiles > 1 ? s_check_names(x, lang) : RC_OK;
+	const char *entry = NULL;
+	int rc = x->nfiles > 1 ? s_check_names(x, lang, &entry) : RC_OK;
 	if (rc != RC_OK)
 		return rc;
+	if (x->nfiles == 1 && s_name_ok(cli_basename(x->files[0])))
+		entry = cli_basename(x->files[0]);
+	if (entry && strcmp(entry, lang->source))
+		req_kstr(r, "main", entry);
 	if (x->nfiles > 1) {
 		req_key(r, "files");
 		mp_w_array(&r->w, (uint32_t)x->nfiles);

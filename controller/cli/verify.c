@@ -10,26 +10,37 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include "cli.h"
 #include "verify.h"
 
 /* What each directory of submissions/ expects: legacy and 2023-07 names,
- * and ours. */
+ * DOMjudge's (compiler_error, output_limit, no_output: a wrong answer
+ * with no output; check_manually, mixed, mixed-verdicts: any verdict
+ * unless @EXPECTED_RESULTS@: lists some), and ours. A memory limit is a
+ * run_time_error/, as problemtools has no verdict of its own for it. */
 static const expect_t s_expects[] = {
-	{ "accepted", "accepted", X_VERDICT, R_ACCEPTED },
-	{ "wrong_answer", "wrong_answer", X_VERDICT, R_OTHER },
-	{ "time_limit_exceeded", "time_limit", X_VERDICT, R_TLE },
-	{ "run_time_error", "runtime_error", X_VERDICT, R_OTHER },
-	{ "memory_limit_exceeded", "memory_limit", X_VERDICT, R_OTHER },
-	{ "output_limit_exceeded", "output_limit", X_VERDICT, R_OTHER },
-	{ "compile_error", "compile_error", X_VERDICT, R_OTHER },
-	{ "presentation_error", "presentation_error", X_VERDICT, R_OTHER },
-	{ "security_violation", "security_violation", X_VERDICT, R_OTHER },
-	{ "judge_error", "judge_error", X_VERDICT, R_OTHER },
-	{ "partially_accepted", "partial score", X_PARTIAL, R_OTHER },
-	{ "rejected", "not accepted", X_REJECTED, R_OTHER },
-	{ "brute_force", "not accepted", X_REJECTED, R_OTHER },
+	{ "accepted", "accepted", X_VERDICT, R_ACCEPTED, NULL },
+	{ "wrong_answer", "wrong_answer", X_VERDICT, R_OTHER, NULL },
+	{ "no_output", "wrong_answer", X_VERDICT, R_OTHER, NULL },
+	{ "time_limit_exceeded", "time_limit", X_VERDICT, R_TLE, NULL },
+	{ "run_time_error", "runtime_error", X_VERDICT, R_OTHER, "memory_limit" },
+	{ "memory_limit_exceeded", "memory_limit", X_VERDICT, R_OTHER, NULL },
+	{ "output_limit_exceeded", "output_limit", X_VERDICT, R_OTHER, NULL },
+	{ "output_limit", "output_limit", X_VERDICT, R_OTHER, NULL },
+	{ "compile_error", "compile_error", X_VERDICT, R_OTHER, NULL },
+	{ "compiler_error", "compile_error", X_VERDICT, R_OTHER, NULL },
+	{ "presentation_error", "presentation_error", X_VERDICT, R_OTHER, NULL },
+	{ "security_violation", "security_violation", X_VERDICT, R_OTHER, NULL },
+	{ "judge_error", "judge_error", X_VERDICT, R_OTHER, NULL },
+	{ "partially_accepted", "partial score", X_PARTIAL, R_OTHER, NULL },
+	{ "partial", "partial score", X_PARTIAL, R_OTHER, NULL },
+	{ "rejected", "not accepted", X_REJECTED, R_OTHER, NULL },
+	{ "brute_force", "not accepted", X_REJECTED, R_OTHER, NULL },
+	{ "check_manually", "any", X_ANY, R_OTHER, NULL },
+	{ "mixed", "any", X_ANY, R_OTHER, NULL },
+	{ "mixed-verdicts", "any", X_ANY, R_OTHER, NULL },
 };
 #define N_EXPECTS (sizeof s_expects / sizeof s_expects[0])
 
@@ -88,6 +99,72 @@ static void s_vf_dir_files(vsub_t *s, const char *path)
 		snprintf(s->skip, sizeof s->skip, "skipped (no files)");
 }
 
+/* DOMjudge's verdict names and ours (RUN-ERROR also takes a memory
+ * limit, as run_time_error/ does). */
+static const struct { const char *dj, *v, *also; } s_dj[] = {
+	{ "CORRECT", "accepted", NULL }, { "WRONG-ANSWER", "wrong_answer", NULL },
+	{ "TIMELIMIT", "time_limit", NULL }, { "RUN-ERROR", "runtime_error", "memory_limit" },
+	{ "COMPILER-ERROR", "compile_error", NULL }, { "NO-OUTPUT", "wrong_answer", NULL },
+	{ "OUTPUT-LIMIT", "output_limit", NULL },
+};
+
+/* Add verdict v to s's allowed list, once. */
+static void s_vf_allow(vsub_t *s, const char *v)
+{
+	for (int i = 0; i < s->nallowed; i++)
+		if (!strcmp(s->allowed[i], v))
+			return;
+	if (s->nallowed < VF_ALLOWED)
+		snprintf(s->allowed[s->nallowed++], sizeof s->allowed[0], "%s", v);
+}
+
+/* The words after "@EXPECTED_RESULTS@:" on line p: s's allowed list; an
+ * unknown name is a warning. */
+static void s_vf_results(vsub_t *s, const char *p)
+{
+	char w[32];
+	size_t n;
+	while (*(p += strspn(p, " \t,")) && *p != '\n' && *p != '\r') {
+		n = strcspn(p, " \t,\r\n");
+		snprintf(w, sizeof w, "%.*s", (int)(n < sizeof w ? n : sizeof w - 1), p);
+		p += n;
+		size_t k = 0;
+		while (k < sizeof s_dj / sizeof s_dj[0] && strcasecmp(w, s_dj[k].dj))
+			k++;
+		if (k == sizeof s_dj / sizeof s_dj[0]) {
+			snprintf(s->warn, sizeof s->warn, "@EXPECTED_RESULTS@: %s: not a verdict "
+				 "DOMjudge names", w);
+			continue;
+		}
+		s_vf_allow(s, s_dj[k].v);
+		if (s_dj[k].also)
+			s_vf_allow(s, s_dj[k].also);
+	}
+}
+
+/* DOMjudge's annotation in a submission's files (their first 64 KiB), and
+ * what the row shows as expected. */
+static void s_vf_annotation(vsub_t *s)
+{
+	static const char tag[] = "@EXPECTED_RESULTS@:";
+	for (int i = 0; i < s->nfiles && !s->nallowed; i++) {
+		char buf[65536];
+		FILE *f = fopen(s->files[i], "re");
+		size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		const char *p = memmem(buf, n, tag, sizeof tag - 1);
+		if (p)
+			s_vf_results(s, p + sizeof tag - 1);
+	}
+	size_t k = 0;
+	snprintf(s->expect, sizeof s->expect, "%s", s->x->shown);
+	for (int i = 0; i < s->nallowed && k < sizeof s->expect; i++)
+		k += (size_t)snprintf(s->expect + k, sizeof s->expect - k, "%s%s", i ? "|" : "",
+				      s->allowed[i]);
+}
+
 /* A new row for the submission path (a file or a directory). */
 static int s_vf_add(verify_t *v, const expect_t *x, const char *path)
 {
@@ -109,6 +186,7 @@ static int s_vf_add(verify_t *v, const expect_t *x, const char *path)
 		return free(s->files), RC_INTERNAL;
 	else
 		s->nfiles = 1;
+	s_vf_annotation(s);
 	v->n++;
 	return RC_OK;
 }
@@ -190,12 +268,11 @@ static int s_vf_scan(verify_t *v)
 static void s_vf_lang(vsub_t *s, const msgpack_object *langs)
 {
 	size_t best;
-	int count = 0;
-	bool entry = false;
-	for (int i = 0; i < s->nfiles && !count; i++)
+	int count = 0, i;
+	for (i = 0; i < s->nfiles && !count; i++)
 		count = lang_match(langs, cli_basename(s->files[i]), &s->lang, &best);
-	for (int i = 0; i < s->nfiles; i++)
-		entry |= !strcmp(cli_basename(s->files[i]), s->lang.source);
+	if (count == 1)
+		lang_shebang(langs, s->files[i - 1], &s->lang);
 	if (*s->skip)
 		return;
 	if (!count)
@@ -204,8 +281,6 @@ static void s_vf_lang(vsub_t *s, const msgpack_object *langs)
 		snprintf(s->skip, sizeof s->skip, "skipped (extension fits several languages)");
 	else if (!s->lang.available)
 		snprintf(s->skip, sizeof s->skip, "skipped (language %s unavailable)", s->lang.id);
-	else if (s->nfiles > 1 && !entry)	/* the daemon's rule: PROTOCOL.md 7.1 */
-		snprintf(s->skip, sizeof s->skip, "skipped (no file named %s)", s->lang.source);
 }
 
 /* Decide every submission's language from one languages request. */

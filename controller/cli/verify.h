@@ -8,7 +8,7 @@
 
 /* What a directory of submissions/ expects (judgebox(1), problem verify):
  * one verdict, or a looser kind. Legacy and 2023-07 names, and ours. */
-enum { X_VERDICT, X_PARTIAL, X_REJECTED };
+enum { X_VERDICT, X_PARTIAL, X_REJECTED, X_ANY };
 /* The two directories judged apart: accepted/ (it derives a time limit the
  * package does not give, and must pass) and time_limit_exceeded/ (judged
  * at the limit times time_safety_margin). */
@@ -16,12 +16,19 @@ enum { R_OTHER, R_ACCEPTED, R_TLE };
 typedef struct {
 	const char *dir, *shown;	/* shown: the verdict, for X_VERDICT */
 	int kind, role;
+	const char *also;		/* X_VERDICT: another verdict it takes, or NULL */
 } expect_t;
+
+/* DOMjudge's @EXPECTED_RESULTS@: list: at most this many verdicts. */
+#define VF_ALLOWED 8
 
 /* One submission: a file, or a directory of files, under submissions/. */
 typedef struct {
 	char name[300];			/* EXPECTED/NAME, as shown */
 	const expect_t *x;
+	char expect[160];		/* what it expects, as shown */
+	char allowed[VF_ALLOWED][24];	/* @EXPECTED_RESULTS@: (wins over x) */
+	int nallowed;
 	char **files;			/* its files: one, or its directory's */
 	int nfiles;
 	lang_t lang;

@@ -75,7 +75,17 @@ static void s_vf_outcome(const verify_t *v, vsub_t *s)
 	}
 }
 
-/* Does s get what its directory expects? best: the best score of the
+/* Is s's verdict one that its @EXPECTED_RESULTS@: list allows? */
+static bool s_vf_allowed(const vsub_t *s)
+{
+	for (int i = 0; i < s->nallowed; i++)
+		if (!strcmp(s->verdict, s->allowed[i]))
+			return true;
+	return false;
+}
+
+/* Does s get what its directory expects (or its @EXPECTED_RESULTS@:
+ * list, which wins, as in DOMjudge)? best: the best score of the
  * accepted/ submissions (a scoring problem's full score), or -1. */
 static void s_vf_match(const verify_t *v, vsub_t *s, double best)
 {
@@ -83,8 +93,13 @@ static void s_vf_match(const verify_t *v, vsub_t *s, double best)
 	bool acc = judged && !strcmp(s->verdict, "accepted");
 	if (!judged)			/* skipped: wrong only where it had to pass */
 		s->mismatch = *s->skip ? s->x->role == R_ACCEPTED : true;
+	else if (s->nallowed)
+		s->mismatch = !s_vf_allowed(s) || s->tle_short;
+	else if (s->x->kind == X_ANY)
+		s->mismatch = false;
 	else if (s->x->kind == X_VERDICT)
-		s->mismatch = strcmp(s->verdict, s->x->shown) || s->tle_short;
+		s->mismatch = (strcmp(s->verdict, s->x->shown) &&
+			       (!s->x->also || strcmp(s->verdict, s->x->also))) || s->tle_short;
 	else if (s->x->kind == X_REJECTED)
 		s->mismatch = acc;
 	else if (!v->scoring) {
@@ -149,7 +164,7 @@ void vf_table(const verify_t *v, int mismatches)
 	char name[300], type[32], from[200], cpu[32];
 	for (int i = 0; i < v->n; i++) {
 		const vsub_t *s = &v->subs[i];
-		wn = s_width(wn, s->name), wx = s_width(wx, s->x->shown);
+		wn = s_width(wn, s->name), wx = s_width(wx, s->expect);
 		wg = s_width(wg, s->got), wf = s_width(wf, s->first);
 		tle += s->x->role == R_TLE;
 	}
@@ -165,7 +180,7 @@ void vf_table(const verify_t *v, int mismatches)
 			snprintf(cpu, sizeof cpu, "%" PRIu64 " ms", s->max_cpu);
 		else
 			snprintf(cpu, sizeof cpu, "-");
-		printf("%-*s  %-*s  %-*s  ", wn, s->name, wx, s->x->shown, wg, s->got);
+		printf("%-*s  %-*s  %-*s  ", wn, s->name, wx, s->expect, wg, s->got);
 		if (v->scoring && s->scored)
 			printf("%8g  ", s->score);
 		else if (v->scoring)
@@ -202,7 +217,7 @@ void vf_json(const verify_t *v, int mismatches)
 		if (i)
 			putchar('{');
 		json_kstr("submission", s->name, false);
-		json_kstr("expected", s->x->shown, true);
+		json_kstr("expected", s->expect, true);
 		json_kstr("lang", s->lang.id, true);
 		json_kstr("got", s->got, true);
 		printf(",\"verdict\":");

@@ -1,12 +1,10 @@
 // Binary search over 1..1000: at most 10 guesses, each flushed.
-// judgebox stores a single Java source as Main.java and runs class Main,
-// whatever the file is called: the class is Main, and not public, so that
-// this file also compiles under its own name.
+// The public class is named after the file, as problemtools runs it.
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 
-class Main {
+public class Binary {
 	public static void main(String[] args) throws IOException {
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
 		int lo = 1, hi = 1000;

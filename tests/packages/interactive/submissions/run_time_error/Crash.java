@@ -1,10 +1,9 @@
 // Reads the first reply, then throws: exit status 1.
-// Class Main: see accepted/Binary.java.
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 
-class Main {
+public class Crash {
 	// Hostile: refuses to run anywhere but in a judgebox jail: as root (any
 	// uid in /proc/self/status 0; UnixSystem.getUid() is no use, it says 0
 	// when the uid has no passwd entry, as in the jail) or as other than one

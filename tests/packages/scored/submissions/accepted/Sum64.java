@@ -1,9 +1,7 @@
-// judgebox stores a single Java source as Main.java and runs class Main,
-// whatever the file is called: the class is Main, and not public, so that
-// this file also compiles under its own name.
+// The public class is named after the file, as problemtools runs it.
 import java.util.Scanner;
 
-class Main {
+public class Sum64 {
 	public static void main(String[] args) {
 		Scanner in = new Scanner(System.in);
 		int n = in.nextInt();

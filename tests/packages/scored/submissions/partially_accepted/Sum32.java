@@ -1,8 +1,8 @@
 // A 32-bit sum (+= on an int casts silently): right on group1 (30 points),
-// wrong on group2. Class Main: see accepted/Sum64.java.
+// wrong on group2.
 import java.util.Scanner;
 
-class Main {
+public class Sum32 {
 	public static void main(String[] args) {
 		Scanner in = new Scanner(System.in);
 		int n = in.nextInt();

@@ -1,8 +1,7 @@
-// A type error: a String where a long is wanted. Class Main: see
-// accepted/Sum.java.
+// A type error: a String where a long is wanted.
 import java.util.Scanner;
 
-class Main {
+public class TypeError {
 	public static void main(String[] args) {
 		Scanner in = new Scanner(System.in);
 		long a = in.nextLong(), b = in.nextLong();

@@ -4,14 +4,13 @@
 // judgeboxd sees the output at the limit: output_limit. (Through
 // System.out the IOException would be swallowed, PrintStream only sets
 // checkError(), and the loop would run into the time limit instead.)
-// Class Main: see accepted/Sum.java.
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-class Main {
+public class Flood {
 	// Hostile: refuses to run anywhere but in a judgebox jail: as root (any
 	// uid in /proc/self/status 0; UnixSystem.getUid() is no use, it says 0
 	// when the uid has no passwd entry, as in the jail) or as other than one

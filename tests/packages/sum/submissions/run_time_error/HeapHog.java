@@ -5,10 +5,9 @@
 // the old generation and never copies them; the JVM zeroes, so touches,
 // them) to reach the error in little CPU time. For a memory_limit in Java
 // see memory_limit_exceeded/NativeHog.java.
-// Class Main: see accepted/Sum.java.
 import java.util.ArrayList;
 
-class Main {
+public class HeapHog {
 	// Hostile: refuses to run anywhere but in a judgebox jail: as root (any
 	// uid in /proc/self/status 0; UnixSystem.getUid() is no use, it says 0
 	// when the uid has no passwd entry, as in the jail) or as other than one

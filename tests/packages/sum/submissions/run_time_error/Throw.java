@@ -1,7 +1,7 @@
-// An uncaught exception: exit status 1. Class Main: see accepted/Sum.java.
+// An uncaught exception: exit status 1.
 import java.util.Scanner;
 
-class Main {
+public class Throw {
 	// Hostile: refuses to run anywhere but in a judgebox jail: as root (any
 	// uid in /proc/self/status 0; UnixSystem.getUid() is no use, it says 0
 	// when the uid has no passwd entry, as in the jail) or as other than one

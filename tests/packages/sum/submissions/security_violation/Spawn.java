@@ -1,7 +1,6 @@
 // Starts a process (java.policy allows threads, never a new process): the
-// clone/vfork of the JVM's process launcher is a violation. Class Main: see
-// accepted/Sum.java.
-class Main {
+// clone/vfork of the JVM's process launcher is a violation.
+public class Spawn {
 	// Hostile: refuses to run anywhere but in a judgebox jail: as root (any
 	// uid in /proc/self/status 0; UnixSystem.getUid() is no use, it says 0
 	// when the uid has no passwd entry, as in the jail) or as other than one

@@ -1,7 +1,7 @@
-// Reads the input, then spins. Class Main: see accepted/Sum.java.
+// Reads the input, then spins.
 import java.util.Scanner;
 
-class Main {
+public class Spin {
 	static volatile long counter;
 
 	// Hostile: refuses to run anywhere but in a judgebox jail: as root (any

@@ -1,9 +1,8 @@
 // Sorted, but one number per line: presentation error.
-// Class Main: see accepted/Sort.java.
 import java.util.Arrays;
 import java.util.Scanner;
 
-class Main {
+public class Lines {
 	public static void main(String[] args) {
 		Scanner in = new Scanner(System.in);
 		int n = in.nextInt();

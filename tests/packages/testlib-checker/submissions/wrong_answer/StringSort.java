@@ -1,10 +1,9 @@
 // Sorts the numbers as strings: right on the sample, wrong once there are
 // several digits ("1000000000" < "7").
-// Class Main: see accepted/Sort.java.
 import java.util.Arrays;
 import java.util.Scanner;
 
-class Main {
+public class StringSort {
 	public static void main(String[] args) {
 		Scanner in = new Scanner(System.in);
 		int n = in.nextInt();
