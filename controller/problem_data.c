@@ -305,7 +305,9 @@ static int s_group(p_ctx *c, const char *dir, const char *path, int parent, int 
 	return rc;
 }
 
-/* data/: sample (optional) and secret (with at least one test) [L][D]. */
+/* data/: sample (optional) and secret (with at least one test) [L][D].
+ * A package with sample data only imports with a warning, as DOMjudge's
+ * does: it is judged on its samples. No test at all is an error. */
 int p_data(p_ctx *c)
 {
 	struct stat st;
@@ -313,12 +315,17 @@ int p_data(p_ctx *c)
 
 	if (rc < 0)
 		return -1;
-	if (rc == 0 || !S_ISDIR(st.st_mode))
-		return p_fail(c, "data/secret", "%s", rc ? "not a directory" : "missing");
+	if (rc > 0 && !S_ISDIR(st.st_mode))
+		return p_fail(c, "data/secret", "not a directory");
 	if (s_group(c, "data", "", -1, 0) < 0)
 		return -1;
+	if (c->p->ntests == 0)
+		return p_fail(c, "data", "no test cases in data/sample or data/secret");
+	bool secret = false;
 	for (int i = 0; i < c->p->ngroups; i++)
-		if (!strcmp(c->p->groups[i].path, "secret") && c->p->groups[i].ntests == 0)
-			return p_fail(c, "data/secret", "no test cases");
+		secret |= !strcmp(c->p->groups[i].path, "secret") && c->p->groups[i].ntests > 0;
+	if (!secret)
+		p_warn(c, "data/secret", "%s: judged on the sample tests only",
+		       rc == 0 ? "missing" : "no test cases");
 	return 0;
 }

@@ -21,7 +21,7 @@
 #include "../../controller/problem.h"
 #include "../lib/tap.h"
 
-#define PLAN 247
+#define PLAN 249
 
 static const char *fix;		/* tests/problems */
 static char tmp[64];		/* this run's packages */
@@ -809,12 +809,19 @@ static void test_data(void)
 {
 	problem p;
 
+	/* Sample data only: DOMjudge imports it with a warning [D]. */
 	put("nosecret", "problem.yaml", "name: T\n");
 	put("nosecret", "data/sample/1.in", "1\n");
-	refused(pkg("nosecret"), "data/secret: missing", "no data/secret");
+	put("nosecret", "data/sample/1.ans", "1\n");
+	problem sp;
+	loads(pkg("nosecret"), &sp, "sample data only");
+	ok(sp.ntests == 1, "sample data only: its sample is its one test");
+	warned(&sp, "data/secret: missing: judged on the sample tests only", "no data/secret");
+	problem_free(&sp);
 	put("emptysecret", "problem.yaml", "name: T\n");
 	put("emptysecret", "data/secret/g/README", "nothing\n");
-	refused(pkg("emptysecret"), "data/secret: no test cases", "no secret test");
+	refused(pkg("emptysecret"), "data: no test cases in data/sample or data/secret",
+		"no test at all");
 	base("custom", "type: scoring\n");
 	put("custom", "data/testdata.yaml", "grading: custom\n");
 	refused(pkg("custom"), "data/testdata.yaml:1: grading: custom graders are not supported",
