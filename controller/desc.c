@@ -58,10 +58,15 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 	size_t cap = VALIDATOR_MAX;
 	for (int i = 0; i < p->nvsrc; i++)
 		nmain += !strcmp(p->vsrc[i].lang, p->validator_lang);
-	/* A run command that names the source (python3 main.py) needs it
-	 * under that name; one that runs what the compile made (./main) or
-	 * globs (gcc *.c) takes the package's names. */
-	bool named = strstr(l->run, l->source) != NULL, rename = named && nmain == 1;
+	/* A run command that names the source (python3 main.py, or its
+	 * entry file: {main}, {source}, {mainclass}, {stem}) needs it under
+	 * the language's name, the validator running with no entry file of
+	 * its own; one that runs what the compile made (./main) or globs
+	 * (gcc *.c) takes the package's names. */
+	bool named = strstr(l->run, l->source) || strstr(l->run, "{main}") ||
+		     strstr(l->run, "{source}") || strstr(l->run, "{mainclass}") ||
+		     strstr(l->run, "{stem}");
+	bool rename = named && nmain == 1;
 	mp_w_str(w, "validator");
 	mp_w_map(w, 9);
 	mp_w_kstr(w, "style", p->testlib ? "testlib" : "kattis");
