@@ -194,6 +194,10 @@ static void s_request(transport_t *self, void *sock)
 	r.admin = !who && conf_is_admin(c, r.user);
 	if (r.tcp && (who || !curve_user_known(self->curve, r.user))) {
 		r.admin = false;
+		if (zmq_msg_size(&body) > c->max_request ||
+		    !mp_peek_rid(zmq_msg_data(&body), zmq_msg_size(&body), r.rid,
+				 sizeof r.rid, &r.ridlen))
+			r.ridlen = 0;
 		reply_error(&r, "unauthorized", NULL, NULL, NULL,
 			    "this client's key is no longer authorised");
 	} else if (bad_env) {

@@ -269,6 +269,97 @@ int mp_parse(mp_doc *d, const void *buf, size_t len, bool strict, char *err, siz
 
 void mp_doc_free(mp_doc *d) { msgpack_unpacked_destroy(&d->u), d->root = NULL; }
 
+/* ---- the rid of a frame that breaks section 4's rules ---- */
+
+#define PEEK_DEPTH 64	/* deeper than this, give up: no rid */
+
+/* Skip the object at p[*pos..len), whatever section 4 says of it (ext,
+ * bad UTF-8, duplicate keys are all fine here); false if it is not well
+ * formed MessagePack or nests deeper than PEEK_DEPTH. */
+static bool s_skip(const uint8_t *p, size_t len, size_t *pos, unsigned depth)
+{
+	static const unsigned char fixext[5] = { 1, 2, 4, 8, 16 };
+	struct head h;
+	if (*pos >= len || depth > PEEK_DEPTH)
+		return false;
+	uint8_t b = p[*pos];
+	if ((b >= 0xd4 && b <= 0xd8) || (b >= 0xc7 && b <= 0xc9)) {	/* ext */
+		unsigned w = b >= 0xd4 ? 0 : 1u << (b - 0xc7);
+		if (len - *pos < 2 + w)
+			return false;
+		uint64_t n = w ? s_be(p + *pos + 1, w) : fixext[b - 0xd4];
+		size_t hdr = 2 + w;
+		if (n > len - *pos - hdr)
+			return false;
+		*pos += hdr + (size_t)n;
+		return true;
+	}
+	if (s_head(p + *pos, len - *pos, &h))
+		return false;
+	*pos += h.hdr;
+	if (h.kind == K_STR || h.kind == K_BIN) {
+		if (h.n > len - *pos)
+			return false;
+		*pos += (size_t)h.n;
+		return true;
+	}
+	uint64_t items = h.kind == K_MAP ? 2 * h.n : h.kind == K_ARRAY ? h.n : 0;
+	if (items > len - *pos)
+		return false;
+	for (uint64_t i = 0; i < items; i++)
+		if (!s_skip(p, len, pos, depth + 1))
+			return false;
+	return true;
+}
+
+/* A valid rid (PROTOCOL.md 5.1) at p[start..end): a str of at most 64
+ * bytes of UTF-8 without NUL, or an unsigned integer below 2^53. */
+static bool s_rid_ok(const uint8_t *p, size_t start, size_t end)
+{
+	struct head h;
+	if (s_head(p + start, end - start, &h))
+		return false;
+	if (h.kind == K_STR)
+		return h.n <= 64 && !s_utf8(p + start + h.hdr, (size_t)h.n, false);
+	if (h.kind != K_SCALAR)
+		return false;
+	uint8_t b = p[start];
+	uint64_t v = b <= 0x7f ? b : b >= 0xcc && b <= 0xcf ? s_be(p + start + 1, (unsigned)(h.hdr - 1)) :
+		     UINT64_MAX;
+	return v < (1ull << 53);
+}
+
+bool mp_peek_rid(const void *buf, size_t len, char *rid, size_t size, size_t *ridlen)
+{
+	const uint8_t *p = buf;
+	struct head h;
+	size_t pos = 0;
+	if (!len || s_head(p, len, &h) || h.kind != K_MAP)
+		return false;
+	pos = h.hdr;
+	for (uint64_t i = 0; i < h.n; i++) {
+		struct head k;
+		if (pos >= len || s_head(p + pos, len - pos, &k))
+			return false;
+		bool is_rid = k.kind == K_STR && k.n == 3 && len - pos >= k.hdr + 3 &&
+			      !memcmp(p + pos + k.hdr, "rid", 3);
+		if (!s_skip(p, len, &pos, 0))
+			return false;
+		size_t v = pos;
+		if (!s_skip(p, len, &v, 0))
+			return false;
+		if (is_rid) {
+			if (!s_rid_ok(p, pos, v) || v - pos > size)
+				return false;
+			memcpy(rid, p + pos, v - pos);
+			*ridlen = v - pos;
+			return true;
+		}
+		pos = v;
+	}
+	return false;
+}
+
 const msgpack_object *mp_get(const msgpack_object *map, const char *key)
 {
 	size_t n = strlen(key);

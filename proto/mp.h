@@ -49,6 +49,16 @@ void mp_doc_free(mp_doc *d);
  * the CLI's JSON output may carry one). */
 bool mp_utf8(const void *p, size_t n, bool nul_ok);
 
+/* The rid of a frame that mp_parse refused, as its reply must carry it
+ * whenever it can be read (PROTOCOL.md 5.2): the frame's top level is a
+ * map, well formed as far as its first "rid" key, whose value is a valid
+ * rid (a str of at most 64 bytes of UTF-8 without NUL, or an unsigned
+ * integer below 2^53). Copies its encoded bytes (at most size) into rid;
+ * false if there is none to read. Whatever else breaks section 4's rules
+ * (ext values, bad UTF-8 elsewhere, duplicate keys, depth, counts,
+ * trailing bytes) does not matter here. */
+bool mp_peek_rid(const void *buf, size_t len, char *rid, size_t size, size_t *ridlen);
+
 /* Map lookup: NULL if absent or nil (nil means absent, section 4). */
 const msgpack_object *mp_get(const msgpack_object *map, const char *key);
 

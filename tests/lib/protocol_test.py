@@ -838,9 +838,15 @@ def t_malformed():
         ("invalid UTF-8 in a str", b"\x82\xa2op\xa6health\xa3rid\xa2\xc3\x28"),
         ("a NUL in a str", b"\x82\xa2op\xa7heal\x00th\xa3rid\x01"),
     ]
+    # PROTOCOL.md 5.2: the rid goes back whenever it can be read, even
+    # when the frame breaks a section-4 rule; never when it cannot.
+    rids = {"trailing bytes after the map": 1, "an ext type": 1, "a timestamp ext": 1,
+            "a duplicate key": 1, "a duplicate key in a nested map": 1,
+            "a non-str map key": 1, "nesting 9 deep": 1, "an array of 1025 entries": 1,
+            "more than 8192 objects": 1, "a NUL in a str": 1}
     for name, body in cases:
         rep = raw_body(body)
-        why = err_why(rep, "bad_request")
+        why = err_why(rep, "bad_request", rid=rids.get(name))
         if not health_ok():
             why.append("health did not answer afterwards")
         ok(not why, f"{name}: bad_request; then health still answers", *why, f"reply: {_short(rep)}")

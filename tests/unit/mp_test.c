@@ -12,7 +12,7 @@
 #include "../../proto/mp.h"
 #include "../lib/tap.h"
 
-#define PLAN 183
+#define PLAN 194
 #define E19 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"	/* 19 x U+00E9 */
 
 static char err[256];
@@ -902,6 +902,46 @@ static void test_random(void)
 	ok(stable == taken, "%d corrupted frames: no crash; the %d accepted re-encode stably (%d)", mutated, taken, stable);
 }
 
+/* mp_peek_rid: the rid of a refused frame, as PROTOCOL.md 5.2 says. */
+static int s_peek(const char *frame, size_t len, const char *want, size_t wlen)
+{
+	char rid[80];
+	size_t n = 0;
+	bool got = mp_peek_rid(frame, len, rid, sizeof rid, &n);
+	if (!want)
+		return !got;
+	return got && n == wlen && !memcmp(rid, want, wlen);
+}
+
+static void test_peek_rid(void)
+{
+#define F(s) s, sizeof s - 1
+	ok(s_peek(F("\x83\xa2op\xa6health\xa3rid\x01\xa1t\xd6\xff\x00\x00\x00\x01"), F("\x01")),
+	   "peek rid: an ext value after it (rid 1)");
+	ok(s_peek(F("\x83\xa2op\xa6health\xa1t\xd6\xff\x00\x00\x00\x01\xa3rid\xa1x"), F("\xa1x")),
+	   "peek rid: an ext value before it is skipped (rid \"x\")");
+	ok(s_peek(F("\x82\xa2op\xa7heal\x00th\xa3rid\x05"), F("\x05")),
+	   "peek rid: a NUL in another str (rid 5)");
+	ok(s_peek(F("\x83\xa2op\xa6health\xa3rid\x01\xa3rid\x02"), F("\x01")),
+	   "peek rid: a duplicate rid: the first");
+	ok(s_peek(F("\x82\xa3rid\xcf\x00\x1f\xff\xff\xff\xff\xff\xff\x01\x02"), F("\xcf\x00\x1f\xff\xff\xff\xff\xff\xff")),
+	   "peek rid: 2^53 - 1 as a uint64, as sent");
+	ok(s_peek(F("\x81\xa3rid\xcf\x00\x20\x00\x00\x00\x00\x00\x00"), NULL, 0),
+	   "peek rid: 2^53 is no rid");
+	ok(s_peek(F("\x81\xa3rid\xff"), NULL, 0) && s_peek(F("\x81\xa3rid\xc2"), NULL, 0),
+	   "peek rid: a negative or a bool is no rid");
+	ok(s_peek(F("\x82\xa2op\xa6health\xa3rid\xa2\xc3\x28"), NULL, 0),
+	   "peek rid: a rid of invalid UTF-8 is no rid");
+	ok(s_peek(F("\x92\xa3rid\x01"), NULL, 0) && s_peek(F("\xc1"), NULL, 0) &&
+	   s_peek("", 0, NULL, 0), "peek rid: not a map, 0xc1, empty: none");
+	ok(s_peek(F("\x82\xa2op\xa6health\xa3rid"), NULL, 0) &&
+	   s_peek(F("\x82\xa2op\xdb\xff\xff\xff\xff\xa3rid\x01"), NULL, 0),
+	   "peek rid: truncated, or a length past the end: none");
+	ok(s_peek(F("\x81\xa3rid\xd9\x41" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), NULL, 0),
+	   "peek rid: a str of 65 bytes is no rid");
+#undef F
+}
+
 int main(void)
 {
 	plan(PLAN);
@@ -917,6 +957,7 @@ int main(void)
 	test_writer_objects();
 	test_writer_marks();
 	test_random();
+	test_peek_rid();
 	if (tap_n != PLAN)
 		diag("planned %d, ran %d", PLAN, tap_n);
 	return done();
