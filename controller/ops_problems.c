@@ -169,6 +169,8 @@ void op_problem_get(const ctx_t *c)
 	size_t len;
 	if (rq_str_req(c, "problem", 1, 64, id) < 0)
 		return;
+	if (!rq_problem_id_ok(id))	/* no problem could have it: say why */
+		return rq_bad(c, "problem", "an id of [a-z0-9][a-z0-9_-]{0,63}");
 	char *desc = store_problem_get(c->s->store, id, &len);
 	mp_doc d;
 	if (!desc || mp_parse(&d, desc, len, false, err, sizeof err)) {

@@ -363,11 +363,10 @@ static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t ef
 	size_t len;
 	if (mp_get(c->m, "limits"))
 		return rq_bad(c, "limits", "a submission's limits are the problem's"), -1;
-	int r = rq_str(c, "problem", 1, 64, id);
-	if (r == 0)
-		rq_bad(c, "problem", "is required");
-	if (r <= 0)
+	if (rq_str_req(c, "problem", 1, 64, id) < 0)
 		return -1;
+	if (!rq_problem_id_ok(id))
+		return rq_bad(c, "problem", "an id of [a-z0-9][a-z0-9_-]{0,63}"), -1;
 	char *desc = store_problem_get(c->s->store, id, &len);
 	mp_doc d;
 	char err[160], mode[16] = "first_failure";

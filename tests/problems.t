@@ -48,6 +48,7 @@ is "$(py import py2 "$P/py2")" "error unavailable" \
 is "$(py import bad "$TOP/tests/problems/broken/missing-ans")" "error bad_request" "a broken package: bad_request"
 is "$(py get sum)" "ok sum pass-fail tests=4 samples=sample/1:1 2|3" "problem_get: type, counts, the sample only"
 is "$(py get nosuch)" "error not_found" "problem_get of an unknown problem: not_found"
+is "$(py get 'No/Such')" "error bad_request" "problem_get of a malformed id: bad_request, not not_found"
 is "$(py list)" "ok sum" "problem_list"
 
 ADD='a, b = map(int, input().split())\nprint(a + b)\n'
@@ -58,6 +59,7 @@ is "$(py submit sum python3 "$MUL" first_failure)" "judged wrong_answer sample/1
 is "$(py submit sum python3 "$MUL" all)" "judged wrong_answer sample/1 4/4" "mode all runs every test"
 is "$(py submit_limits sum)" "error bad_request limits" "a submission cannot set limits"
 is "$(py submit nosuch python3 "$ADD" all)" "error not_found" "submit to an unknown problem: not_found"
+is "$(py submit 'No/Such' python3 "$ADD" all)" "error bad_request" "submit to a malformed problem id: bad_request"
 is "$(py limits sum)" "cpu_ms=1000 memory_kb=1048576" "the job's limits come from the problem (1 s; 2 GiB cut to the ceiling)"
 
 py import scored "$P/scored" >/dev/null
