@@ -68,13 +68,14 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 		     strstr(l->run, "{stem}");
 	bool rename = named && nmain == 1;
 	mp_w_str(w, "validator");
-	mp_w_map(w, 9);
+	mp_w_map(w, 10);
 	mp_w_kstr(w, "style", p->testlib ? "testlib" : "kattis");
 	mp_w_kstr(w, "lang", l->id);
 	mp_w_kbool(w, "score", p->validator_score);
 	/* 2023-07 scoring: score.txt or score_multiplier.txt, either optional */
 	mp_w_kbool(w, "score_v2", p->format == PROB_2023_07 && p->scoring);
 	mp_w_kbool(w, "interactive", p->interactive);
+	mp_w_kuint(w, "passes", p->multipass ? p->validation_passes : 0);
 	mp_w_kuint(w, "cpu_ms", p->validation_time_s * 1000);
 	mp_w_kuint(w, "memory_kb", p->validation_memory_mb * 1024);
 	mp_w_kuint(w, "fsize_kb", p->validation_output_mb * 1024);
@@ -166,6 +167,8 @@ static void s_validator_read(desc_validator *d, const msgpack_object *v)
 	mp_as_bool(mp_get(v, "score"), &d->score);
 	mp_as_bool(mp_get(v, "score_v2"), &d->score_v2);
 	mp_as_bool(mp_get(v, "interactive"), &d->interactive);
+	if (!mp_as_uint(mp_get(v, "passes"), &d->passes))
+		d->passes = 0;
 	d->cpu_ms = s_limit(v, "cpu_ms");
 	d->memory_kb = s_limit(v, "memory_kb");
 	d->fsize_kb = s_limit(v, "fsize_kb");

@@ -75,6 +75,9 @@ typedef struct desc_validator {
 	bool score;			/* legacy `validation: custom score` */
 	bool score_v2;			/* 2023-07: score.txt or score_multiplier.txt */
 	bool interactive;
+	/* Multi-pass problems: validation_passes, the most passes a test
+	 * runs; 0 for the others (and problems imported before). */
+	uint64_t passes;
 	uint64_t cpu_ms, memory_kb, fsize_kb;	/* or DESC_UNSET */
 	/* Its sources, [[name, bin], ...] as stored, NULL if not an array: the
 	 * compile cache's key hashes their encoding. */

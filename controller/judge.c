@@ -7,7 +7,8 @@
  *         --> the next test: CLEAN_MID --> RUN ... --> the end: CLEAN
  *
  * (an interactive problem's RUN has the validator beside it, in the
- * box's peer). Each helper that ends moves the job on (s_reaped); the
+ * box's peer; a multi-pass problem's test repeats CLEAN_MID --> RUN -->
+ * CLEAN_MID --> CHECK once per pass: s_pass_end). Each helper that ends moves the job on (s_reaped); the
  * verdicts and the end are in the files below this one (judge_int.h).
  */
 #define _GNU_SOURCE
@@ -227,6 +228,21 @@ static void s_judged(job_t *j, const char *v, const char *msg, double score)
 	je_finish(j, S_JUDGED, *j->fail_status ? j->fail_status : "ok", NULL);
 }
 
+/* A pass of a test was validated in box in: the next pass (multi-pass
+ * problems), or the test is judged. */
+static void s_pass_end(job_t *j, box_t *in, const char *v, char *msg, size_t size,
+		       double score)
+{
+	int np = jc_next_pass(j, in, &v, msg, size);
+	if (np < 0)
+		return je_helper_failed(j, "multi-pass: keep the next pass's input", NULL);
+	if (!np)
+		return s_judged(j, v, msg, score);
+	j->next = s_to_run;
+	if (box_clean(j->box, BOX_CLEAN_MID))
+		je_helper_failed(j, "clean", NULL);
+}
+
 static void s_checked(job_t *j, int code, char *rec)
 {
 	char msg[256] = "";
@@ -235,7 +251,7 @@ static void s_checked(job_t *j, int code, char *rec)
 	if (code != 0 || !j->chk.ran || !strcmp(j->chk.status, "internal_error"))
 		return je_helper_failed(j, "output validator", &j->chk);
 	const char *v = jc_check_verdict(j, j->box, msg, sizeof msg, &score);
-	s_judged(j, v, msg, score);
+	s_pass_end(j, j->box, v, msg, sizeof msg, score);
 }
 
 /* One side of an interaction ended (1 program, 2 validator); the
@@ -247,7 +263,7 @@ static void s_side_ended(job_t *j, int side)
 	if (!jc_side_ended(j, side))
 		return;
 	const char *v = jc_interacted(j, msg, sizeof msg, &score);
-	s_judged(j, v, msg, score);
+	s_pass_end(j, box_peer(j->box), v, msg, sizeof msg, score);
 }
 
 /* The peer's validator ended. */
@@ -276,6 +292,7 @@ static void s_ran(job_t *j, int code, char *rec)
 	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
 		return je_helper_failed(j, "run", s);
 	jt_file_limit(j, s);
+	jt_pass_figures(j);
 	if (j->interactive) {
 		if (!strcmp(j->chk.status, "internal_error") && (j->ended & 2))
 			return je_helper_failed(j, "interactive validator", &j->chk);
@@ -389,6 +406,7 @@ static int s_test_setup(job_t *j, char *why, size_t size)
 	j->vlang = NULL;
 	j->interactive = false;
 	j->test_idx = 0;
+	j->pass = 1;
 	*j->verdict = *j->first_fail = *j->fail_status = 0;
 	if (mp_str_eq(mp_get(root, "kind"), "submit"))
 		return s_submit_setup(j, why, size);

@@ -6,8 +6,12 @@
  * anything for the validator. Its inputs are copies in /box: judge_in
  * and judge_ans, and for a testlib checker team_out; a Kattis validator
  * reads the team's output on stdin and writes into /box/feedback/.
+ * A multi-pass problem's validator leaves the next pass's input there;
+ * the daemon keeps it, and the feedback directory, between passes.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
@@ -19,21 +23,101 @@
 #include <unistd.h>
 
 #include "boxfs.h"
+#include "fsutil.h"
 #include "judge_int.h"
 #include "log.h"
 #include "spawn.h"
 
-/* /box/feedback/ with judgemessage.txt and score.txt made by us, mode
- * 0666: the validator (another uid, umask 077) writes into them, and we
- * can read them. One that replaces them instead leaves us no message. */
-static int s_feedback_dir(int dir)
+/* Multi-pass problems: what the daemon keeps of a test's feedback
+ * directory between passes (nextpass.in aside): at most FEEDBACK_FILES
+ * regular files, each at most FEEDBACK_MAX bytes; more is the
+ * validator's fault, a judge_error. */
+#define FEEDBACK_FILES	64
+#define FEEDBACK_MAX	(16u << 20)
+
+/* A regular file of ours opened, or -1 (ENOENT: there is none; EFBIG: it
+ * is over cap bytes; EINVAL: it is not a regular file). Never through a
+ * link: what the box holds is hostile. */
+static int s_open_reg(int dir, const char *name, uint64_t cap, struct stat *st)
 {
-	if (mkdirat(dir, "feedback", 0777) || fchmodat(dir, "feedback", 0777, 0))
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), e;
+	if (fd < 0)	/* a link, or a file the validator made unreadable */
+		return errno = errno == ELOOP || errno == EACCES ? EINVAL : errno, -1;
+	if (fstat(fd, st))
+		e = errno;
+	else if (!S_ISREG(st->st_mode) || (uint64_t)st->st_size > cap)
+		e = S_ISREG(st->st_mode) ? EFBIG : EINVAL;
+	else
+		return fd;
+	close(fd);
+	return errno = e, -1;
+}
+
+/* Copy regular file name from dir to a new file under to (mode), at most
+ * cap bytes of it (the size it had when opened: a box's files no longer
+ * grow once its helper has ended). 0 or -1 (errno as s_open_reg). */
+static int s_copy_file(int from, const char *name, int to, mode_t mode, uint64_t cap)
+{
+	struct stat st;
+	int in = s_open_reg(from, name, cap, &st);
+	if (in < 0)
+		return -1;
+	int out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int r = out < 0 || fchmod(out, mode) || fd_copy(in, out) ? -1 : 0;
+	close(in);
+	if (out >= 0 && close(out))
+		r = -1;
+	return r;
+}
+
+/* An empty feedback file the validator may write, unless it is there. */
+static int s_put_empty(int fb, const char *name)
+{
+	return boxfs_put(fb, name, strlen(name), "", 0, 0666) && errno != EEXIST ? -1 : 0;
+}
+
+/* The daemon's copy of a multi-pass test's feedback directory,
+ * state_dir/io/N/feedback/, opened (made if need be), or -1. */
+static int s_kept_dir(job_t *j)
+{
+	char p[1024];
+	box_io_path(j->box, "feedback", p, sizeof p);
+	if (mkdir(p, 0700) && errno != EEXIST)
+		return -1;
+	return open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Past a multi-pass test's first pass: the feedback directory the
+ * previous passes left, from the daemon's copy into fb, mode 0666. */
+static int s_feedback_restore(job_t *j, int fb)
+{
+	int kept = s_kept_dir(j), r = kept < 0 ? -1 : 0;
+	DIR *d = kept < 0 ? NULL : fdopendir(kept);
+	struct dirent *e;
+	if (kept >= 0 && !d)
+		close(kept), r = -1;
+	while (d && !r && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			r = s_copy_file(kept, e->d_name, fb, 0666, FEEDBACK_MAX);
+	if (d)
+		closedir(d);
+	return r;
+}
+
+/* /box/feedback/ with judgemessage.txt and score.txt made by us, mode
+ * 0666: the validator (another uid, umask 007) writes into them, and we
+ * can read them. One that replaces them instead leaves us no message.
+ * The directory is setgid: what the validator makes there (a multi-pass
+ * problem's nextpass.in) is in our group, mode 0660, readable by us.
+ * Past a multi-pass test's first pass, what the previous passes left. */
+static int s_feedback_dir(job_t *j, int dir)
+{
+	if (mkdirat(dir, "feedback", 0777) || fchmodat(dir, "feedback", 02777, 0))
 		return -1;
 	int fb = openat(dir, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int r = fb < 0 || boxfs_put(fb, "judgemessage.txt", 16, "", 0, 0666) ||
-		boxfs_put(fb, "score.txt", 9, "", 0, 0666) ||
-		boxfs_put(fb, "score_multiplier.txt", 20, "", 0, 0666);
+	int r = fb < 0 || (j->pass > 1 && s_feedback_restore(j, fb)) ||
+		s_put_empty(fb, "judgemessage.txt") || s_put_empty(fb, "score.txt") ||
+		s_put_empty(fb, "score_multiplier.txt");
 	if (fb >= 0)
 		close(fb);
 	return r ? -1 : 0;
@@ -98,11 +182,11 @@ int jc_start_check(job_t *j)
 	vrun_t v;
 	s_vrun(j, testlib, &v);
 	if (jt_load_prog(j, b, j->vlang, j->desc.validator.files, j->vcache_entry) ||
-	    (dir = box_dir(b)) < 0 || (in = jt_test_file(j, false)) < 0 ||
+	    (dir = box_dir(b)) < 0 || (in = jt_pass_input(j)) < 0 ||
 	    (ans = jt_test_file(j, true)) < 0 ||
 	    (out = open(box_io_path(b, "stdout", p, sizeof p), O_RDONLY | O_CLOEXEC)) < 0 ||
 	    boxfs_copy_in(dir, "judge_in", in) || boxfs_copy_in(dir, "judge_ans", ans) ||
-	    (testlib ? boxfs_copy_in(dir, "team_out", out) : s_feedback_dir(dir)) ||
+	    (testlib ? boxfs_copy_in(dir, "team_out", out) : s_feedback_dir(j, dir)) ||
 	    (cout = box_io_open(b, "check.out")) < 0 || (cerr = box_io_open(b, "check.err")) < 0 ||
 	    s_vargv(j, b, &v, argv, buf, sizeof buf))
 		goto done;
@@ -117,34 +201,72 @@ done:
 	return r;
 }
 
-/* The first line of a file the validator wrote in the box, or of one of
- * its outputs: never through a link, at most size - 1 bytes. */
-static void s_feedback(box_t *b, const char *name, char *dst, size_t size)
+/* Box b's feedback directory (never through a link), or -1. */
+static int s_box_feedback(box_t *b)
+{
+	int top = box_dir(b);
+	int dir = top < 0 ? -1 : openat(top, "feedback", O_RDONLY | O_DIRECTORY |
+					O_NOFOLLOW | O_CLOEXEC);
+	if (top >= 0)
+		close(top);
+	return dir;
+}
+
+/* The first line of regular file fd (last: its last line, as a
+ * multi-pass validator appends a line per pass) into dst, at most size - 1
+ * bytes. */
+static void s_line(int fd, bool last, char *dst, size_t size)
+{
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	off_t at = last && st.st_size > (off_t)size - 1 ? st.st_size - ((off_t)size - 1) : 0;
+	ssize_t n = pread(fd, dst, size - 1, last ? at : 0);
+	dst[n > 0 ? n : 0] = 0;
+	char *nl;
+	while (last && (nl = strrchr(dst, '\n')) && !nl[1])
+		*nl = 0;			/* the last line's newline(s) */
+	if (last && (nl = strrchr(dst, '\n')))
+		memmove(dst, nl + 1, strlen(nl + 1) + 1);
+	dst[strcspn(dst, "\n")] = 0;
+}
+
+/* The first line (last: the last) of a file the validator wrote in the
+ * box, or of one of its outputs: never through a link, at most size - 1
+ * bytes. */
+static void s_feedback_at(box_t *b, const char *name, bool last, char *dst, size_t size)
 {
 	int dir = -1, fd;
-	struct stat st;
 	char p[1024];
 	*dst = 0;
 	if (name[0] == '/')
 		fd = open(box_io_path(b, name + 1, p, sizeof p), O_RDONLY | O_CLOEXEC);
 	else {
-		int top = box_dir(b);
-		dir = top < 0 ? -1 : openat(top, "feedback", O_RDONLY | O_DIRECTORY |
-					    O_NOFOLLOW | O_CLOEXEC);
-		if (top >= 0)
-			close(top);
+		dir = s_box_feedback(b);
 		fd = dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_NOFOLLOW |
 					   O_NONBLOCK | O_CLOEXEC);
 	}
-	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode)) {
-		ssize_t n = pread(fd, dst, size - 1, 0);
-		dst[n > 0 ? n : 0] = 0;
-		dst[strcspn(dst, "\n")] = 0;
-	}
 	if (fd >= 0)
-		close(fd);
+		s_line(fd, last, dst, size), close(fd);
 	if (dir >= 0)
 		close(dir);
+}
+
+static void s_feedback(box_t *b, const char *name, char *dst, size_t size)
+{
+	s_feedback_at(b, name, false, dst, size);
+}
+
+/* Whether the validator left nextpass.in in box in's feedback directory
+ * (whatever it is: a link or a directory counts, and breaks the rules). */
+static bool s_has_nextpass(box_t *in)
+{
+	struct stat st;
+	int fb = s_box_feedback(in);
+	bool r = fb >= 0 && !fstatat(fb, "nextpass.in", &st, AT_SYMLINK_NOFOLLOW);
+	if (fb >= 0)
+		close(fb);
+	return r;
 }
 
 /* A Kattis validator accepted (exit 42) or not (43): with scores, its
@@ -155,6 +277,8 @@ static const char *s_kattis(job_t *j, box_t *in, bool ac, char *msg, size_t size
 {
 	const desc_validator *val = &j->desc.validator;
 	char num[64] = "", *end;
+	if (val->passes && ac && s_has_nextpass(in))
+		return "accepted";	/* a pass before the last: no score yet */
 	if (val->score_v2 && ac) {
 		s_feedback(in, "score_multiplier.txt", num, sizeof num);
 		double m = strtod(num, &end);
@@ -222,7 +346,8 @@ const char *jc_check_verdict(job_t *j, box_t *in, char *msg, size_t size,
 	uint64_t e = s->exit_code;
 	bool exited = !strcmp(s->status, "ok") || !strcmp(s->status, "exit");
 	*score = NAN;
-	s_feedback(in, testlib ? "/check.err" : "judgemessage.txt", msg, size);
+	s_feedback_at(in, testlib ? "/check.err" : "judgemessage.txt",
+		      j->desc.validator.passes > 0, msg, size);
 	if (exited && !testlib && (e == 42 || e == 43))
 		return s_kattis(j, in, e == 42, msg, size, score);
 	if (exited && testlib && e <= 2)
@@ -231,6 +356,105 @@ const char *jc_check_verdict(job_t *j, box_t *in, char *msg, size_t size,
 		return s_points(j, msg, size, score);
 	s_failed(j, exited, msg, size);
 	return "judge_error";
+}
+
+/* ---- multi-pass problems (PROTOCOL.md 14.4) ----
+ *
+ * The box is cleaned before the next pass runs, so what the validator
+ * left for it is kept in the daemon's own io directory in between, read
+ * from the box as feedback is read: never through a link, regular files
+ * only, size-capped. nextpass.in becomes state_dir/io/N/nextpass.in (at
+ * most the validator's output limit, validation_output: it cannot have
+ * written more), the next pass's input; the feedback directory's other
+ * regular files go to state_dir/io/N/feedback/ (FEEDBACK_FILES of
+ * FEEDBACK_MAX bytes at most) and back into the box for the next pass's
+ * validator. Anything else in it (a directory, a link) is not kept. */
+
+/* The box's feedback files into the daemon's copy, emptied first. 0, 1
+ * (the validator's fault: msg says why), -1. */
+static int s_keep_feedback(job_t *j, int fb, char *msg, size_t size)
+{
+	dir_empty(s_kept_dir(j), 0);
+	int kept = s_kept_dir(j), n = 0, r = kept < 0 ? -1 : 0;
+	DIR *d = r ? NULL : fdopendir(fb);
+	struct dirent *e;
+	if (!d)
+		close(fb), r = -1;
+	while (d && !r && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, "nextpass.in"))
+			continue;
+		if (++n > FEEDBACK_FILES)
+			r = 1, snprintf(msg, size, "the output validator left more than %d "
+					"files in its feedback directory", FEEDBACK_FILES);
+		else if (s_copy_file(dirfd(d), e->d_name, kept, 0600, FEEDBACK_MAX))
+			r = errno == EINVAL ? 0 : errno != EFBIG ? -1 :
+			    (snprintf(msg, size, "the output validator's feedback file %.64s "
+				      "is over %u MiB", e->d_name, FEEDBACK_MAX >> 20), 1);
+	}
+	if (d)
+		closedir(d);
+	if (kept >= 0)
+		close(kept);
+	return r;
+}
+
+/* nextpass.in and the feedback directory from box in into the daemon's
+ * io directory. 0, 1 (the validator's fault: msg says why), -1. */
+static int s_keep(job_t *j, box_t *in, char *msg, size_t size)
+{
+	char p[1024];
+	vrun_t v;
+	s_vrun(j, false, &v);
+	int io = open(box_io_path(j->box, "", p, sizeof p), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fb = s_box_feedback(in), r = io < 0 || fb < 0 ? -1 : 0;
+	if (!r && unlinkat(io, "nextpass.in", 0) && errno != ENOENT)
+		r = -1;
+	if (!r && s_copy_file(fb, "nextpass.in", io, 0600, v.lim[L_FSIZE] * 1024))
+		r = errno == EINVAL || errno == EFBIG ? 1 : -1;
+	if (r == 1)
+		snprintf(msg, size, "the output validator's nextpass.in is %s",
+			 errno == EINVAL ? "not a regular file the daemon can read" :
+			 "over its output limit");
+	if (!r)
+		r = s_keep_feedback(j, fb, msg, size), fb = -1;
+	if (io >= 0)
+		close(io);
+	if (fb >= 0)
+		close(fb);
+	return r;
+}
+
+/* The Kattis rules: another pass only if the validator accepted (42)
+ * and wrote nextpass.in, and only up to validation_passes; nextpass.in
+ * with any other exit, or past the last pass, is a judge_error. A
+ * program that failed (an interaction's) keeps its verdict. */
+int jc_next_pass(job_t *j, box_t *in, const char **v, char *msg, size_t size)
+{
+	const step_t *c = &j->chk;
+	uint64_t passes = j->desc.validator.passes;
+	bool v42 = (!strcmp(c->status, "ok") || !strcmp(c->status, "exit")) && c->exit_code == 42;
+	if (!passes || !s_has_nextpass(in))
+		return 0;
+	if (!v42) {
+		if (strcmp(*v, "judge_error"))
+			snprintf(msg, size, "the output validator wrote nextpass.in and did "
+				 "not accept (%s, exit %" PRIu64 ")", c->status, c->exit_code);
+		return *v = "judge_error", 0;
+	}
+	if (strcmp(*v, "accepted"))
+		return 0;
+	if (j->pass >= passes)
+		return snprintf(msg, size, "too many passes: the output validator wrote "
+				"nextpass.in on pass %u of validation_passes %" PRIu64,
+				j->pass, passes), *v = "judge_error", 0;
+	int r = s_keep(j, in, msg, size);
+	if (r == 1)
+		*v = "judge_error";
+	if (r)
+		return r < 0 ? -1 : 0;
+	j->pass++;
+	return 1;
 }
 
 /* ---- interactive problems (PROTOCOL.md 14.4) ----
@@ -308,9 +532,9 @@ static int s_interact_files(job_t *j, ifds_t *f)
 	return !boxes_peers_ok(j->pool) || box_clean_wait(pb) ||
 	       jt_load_prog(j, pb, j->vlang, j->desc.validator.files, j->vcache_entry) ||
 	       jt_load_prog(j, b, j->lang, j->files, j->cache_entry) ||
-	       (f->dir = box_dir(pb)) < 0 || (f->in = jt_test_file(j, false)) < 0 ||
+	       (f->dir = box_dir(pb)) < 0 || (f->in = jt_pass_input(j)) < 0 ||
 	       (f->ans = jt_test_file(j, true)) < 0 || boxfs_copy_in(f->dir, "judge_in", f->in) ||
-	       boxfs_copy_in(f->dir, "judge_ans", f->ans) || s_feedback_dir(f->dir) ||
+	       boxfs_copy_in(f->dir, "judge_ans", f->ans) || s_feedback_dir(j, f->dir) ||
 	       (f->cerr = box_io_open(pb, "check.err")) < 0 ||
 	       (f->err = box_io_open(b, "stderr")) < 0 ||
 	       pipe2(f->tov, O_CLOEXEC) || pipe2(f->top, O_CLOEXEC) ? -1 : 0;

@@ -64,6 +64,11 @@ struct job {
 	bool interactive;
 	int ended, first;
 	int gate[4];			/* the daemon's ends of the two pipes, or -1 */
+	/* Multi-pass problems (desc.validator.passes): the current test's
+	 * pass, from 1, whose input past the first is state_dir/io/N/nextpass.in;
+	 * the largest figures of its passes so far. */
+	unsigned pass;
+	uint64_t max_cpu_us, max_wall_us, max_memory_kb;
 };
 
 /* ---- judge_test.c: a run and its verdict ---- */
@@ -74,6 +79,13 @@ int jt_load_prog(job_t *j, box_t *b, const lang_t *l, const msgpack_object *file
 /* The current test's input (ans false) or answer beneath the problem's
  * snapshot, opened; or -1. */
 int jt_test_file(job_t *j, bool ans);
+/* The current pass's input: the test's input, or past the first pass of
+ * a multi-pass problem the validator's nextpass.in as the daemon kept it;
+ * opened, or -1. */
+int jt_pass_input(job_t *j);
+/* A pass of the current test ran (j->run): its figures become the largest
+ * of the test's passes so far. */
+void jt_pass_figures(job_t *j);
 /* Start the run step (the program loaded): 0, or -1; or 1 if the test's
  * input cannot be opened (j->run says why): the test is judged unrun. */
 int jt_start_run(job_t *j);
@@ -98,6 +110,12 @@ int jc_start_check(job_t *j);
  * (j's box, or its peer), its message in msg, its score (NAN if none). */
 const char *jc_check_verdict(job_t *j, box_t *in, char *msg, size_t size,
 			     double *score);
+/* Multi-pass problems, after the validator of a pass ended in box in with
+ * verdict *v (and message msg): 1 if another pass follows (its input and
+ * the feedback directory are kept in the daemon's io directory), 0 if the
+ * test is judged (*v, msg: judge_error when the validator's nextpass.in
+ * breaks the rules), -1 if the daemon failed. */
+int jc_next_pass(job_t *j, box_t *in, const char **v, char *msg, size_t size);
 /* Start the program and the validator, joined by pipes. 0 or -1. */
 int jc_start_interact(job_t *j);
 /* Side 1 (program) or 2 (validator) of an interaction ended: true if

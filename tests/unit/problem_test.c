@@ -21,7 +21,7 @@
 #include "../../controller/problem.h"
 #include "../lib/tap.h"
 
-#define PLAN 249
+#define PLAN 257
 
 static const char *fix;		/* tests/problems */
 static char tmp[64];		/* this run's packages */
@@ -713,7 +713,7 @@ static void test_values(void)
 	refused(pkg("valscore"), "custom score is only for scoring problems",
 		"custom score, pass-fail");
 	base("valdef", "validation: default interactive\n");
-	refused(pkg("valdef"), "only custom takes score or interactive", "default interactive");
+	refused(pkg("valdef"), "only custom takes score, interactive or multi-pass", "default interactive");
 	/* checker_style (our extension): testlib needs a validator, and batch. */
 	base("tlnone", "checker_style: testlib\n");
 	refused(pkg("tlnone"), "checker_style: testlib, but no output validator is used",
@@ -761,14 +761,34 @@ static void test_values(void)
 	refused(pkg("sa"), "submit-answer problems are not supported", "submit-answer");
 	base_v2("twice", "type: [interactive, interactive]\n");
 	refused(pkg("twice"), "type: interactive given twice", "a type twice");
-	/* Multi-pass is refused in both forms, never judged as one pass. */
+	/* Multi-pass, both forms: validation_passes (default 2) under limits. */
 	base_v2("mp", "type: [multi-pass]\nlimits:\n  validation_passes: 5\n");
 	put("mp", "output_validator.cpp", "int main(void) { return 42; }\n");
-	refused(pkg("mp"), "type: multi-pass problems are not supported yet", "2023-07 multi-pass");
-	base("lmp", "validation: custom multi-pass\n");
+	loads(pkg("mp"), &p, "2023-07 multi-pass");
+	ok(p.multipass && !p.interactive && p.validation_passes == 5, "multi-pass, 5 passes");
+	problem_free(&p);
+	base_v2("mpi", "type: [multi-pass, interactive]\n");
+	put("mpi", "output_validator.cpp", "int main(void) { return 42; }\n");
+	refused(pkg("mpi"), "type: interactive multi-pass problems are not supported yet",
+		"2023-07 interactive multi-pass");
+	base("lmpi", "validation: custom interactive multi-pass\n");
+	put("lmpi", "output_validators/c/c.cpp", "int main(void) { return 42; }\n");
+	refused(pkg("lmpi"), "validation: interactive multi-pass problems are not supported yet",
+		"legacy interactive multi-pass");
+	base_v2("mpnv", "type: multi-pass\n");
+	refused(pkg("mpnv"), "multi-pass", "2023-07 multi-pass without an output validator");
+	base("lmp", "validation: custom multi-pass\nlimits:\n  validation_passes: 3\n");
 	put("lmp", "output_validators/c/c.cpp", "int main(void) { return 42; }\n");
-	refused(pkg("lmp"), "validation: multi-pass problems are not supported yet",
-		"legacy multi-pass");
+	loads(pkg("lmp"), &p, "legacy multi-pass");
+	ok(p.multipass && p.custom_validation && p.validation_passes == 3,
+	   "legacy multi-pass, limits.validation_passes 3");
+	problem_free(&p);
+	base("ldmp", "validation: default multi-pass\n");
+	refused(pkg("ldmp"), "validation: multi-pass: only custom takes", "default multi-pass");
+	base("lvp", "limits:\n  validation_passes: 3\n");
+	loads(pkg("lvp"), &p, "validation_passes without multi-pass");
+	warned(&p, "validation_passes is for multi-pass problems: ignored", "a warning");
+	problem_free(&p);
 	base_v2("nouuid", "type: pass-fail\n");
 	put("nouuid", "output_validator.cpp", "int main(void) { return 42; }\n");
 	loads(pkg("nouuid"), &p, "2023-07 pass-fail with output_validator.cpp");
