@@ -108,11 +108,55 @@ $(O)/unit/%_test: tests/unit/%_test.c tests/lib/tap.h $(wildcard controller/*.h 
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBJBD) $(LIBHELPER) $(UNIT_LIBS)
 
+# libFuzzer targets: every tests/fuzz/NAME_fuzz.c, built with clang (and
+# the daemon's and helper's objects with it, sanitized) into $(O)/fuzz, apart
+# from the gcc build. `make fuzz` runs each for FUZZ_SECONDS from its
+# committed corpus (tests/fuzz/corpus/NAME), new inputs going to
+# $(O)/fuzz/corpus/NAME; tests/fuzz.t replays the corpus in `make check`.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS   = -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_NAMES    = $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
+FUZZ_BIN      = $(FUZZ_NAMES:%=$(O)/fuzz/%_fuzz)
+FUZZ_LIBS     = $(O)/fuzz/libjbd.a $(O)/fuzz/libhelper.a
+$(O)/fuzz/controller/%.o: controller/%.c controller/*.h proto/mp.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+		-DLIBEXECDIR='"$(LIBEXECDIR)"' -c -o $@ $<
+$(O)/fuzz/proto/mp.o: proto/mp.c proto/mp.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(O)/fuzz/helper/%.o: helper/%.c helper/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -DHELPER_CONF='"$(HELPER_CONF)"' -c -o $@ $<
+$(O)/fuzz/libjbd.a: $(filter-out $(O)/fuzz/controller/judgeboxd.o,$(CTL_SRC:%.c=$(O)/fuzz/%.o)) $(O)/fuzz/proto/mp.o
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(O)/fuzz/libhelper.a: $(filter-out $(O)/fuzz/helper/main.o,$(HELPER_SRC:%.c=$(O)/fuzz/%.o))
+	@rm -f $@
+	$(AR) rcs $@ $^
+# policy_fuzz frees what a dying policy_compile leaves behind (see its header).
+$(O)/fuzz/policy_fuzz: FUZZ_WRAP = -Wl,--wrap=fdopen,--wrap=fclose,--wrap=seccomp_init
+$(O)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $(wildcard controller/*.h helper/*.h proto/*.h) helper/main.c $(FUZZ_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_WRAP) -DHELPER_CONF='"$(HELPER_CONF)"' \
+		-o $@ $< $(FUZZ_LIBS) $(UNIT_LIBS)
+fuzz-build: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p $(O)/fuzz/corpus/$$t && echo "fuzz: $$t, $(FUZZ_SECONDS) s" && \
+		$(O)/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(O)/fuzz/$$t- $(O)/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+			2>$(O)/fuzz/$$t.log; rc=$$?; \
+		grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|SUMMARY)' $(O)/fuzz/$$t.log; \
+		[ $$rc = 0 ] || { tail -40 $(O)/fuzz/$$t.log; exit 1; }; \
+	done
+
 check: deps all unit
 	prove -v tests/*.t
 
 # Debian packages the build and tests need, installed when missing.
-DEPS = gcc make libseccomp-dev libcap-dev perl bubblewrap python3 passwd util-linux
+DEPS = gcc make clang libseccomp-dev libcap-dev perl bubblewrap python3 passwd util-linux
 # The controller's libraries; the client examples' Python bindings.
 DEPS += libzmq3-dev libmsgpack-dev libsqlite3-dev libyaml-dev python3-zmq python3-msgpack
 # The toolchains tests/toolchains.t runs in the jail (about 1.2 GB installed:
@@ -182,4 +226,4 @@ install: $(HELPER) $(JUDGEBOXD) $(JUDGEBOX)
 clean:
 	rm -rf $(O)
 
-.PHONY: all helper controller tests attacks unit check deps demo bench bench-revs install clean FORCE
+.PHONY: all helper controller tests attacks unit fuzz fuzz-build check deps demo bench bench-revs install clean FORCE
