@@ -21,6 +21,7 @@
 
 #include "desc.h"
 #include "fsutil.h"
+#include "spawn.h"
 
 #define VALIDATOR_MAX (4u << 20)	/* bytes of output validator sources */
 
@@ -63,9 +64,7 @@ static int s_validator_desc(mp_w *w, const problem *p, const lang_t *l,
 	 * the language's name, the validator running with no entry file of
 	 * its own; one that runs what the compile made (./main) or globs
 	 * (gcc *.c) takes the package's names. */
-	bool named = strstr(l->run, l->source) || strstr(l->run, "{main}") ||
-		     strstr(l->run, "{source}") || strstr(l->run, "{mainclass}") ||
-		     strstr(l->run, "{stem}");
+	bool named = strstr(l->run, l->source) || spawn_names_entry(l->run);
 	bool rename = named && nmain == 1;
 	mp_w_str(w, "validator");
 	mp_w_map(w, 10);

@@ -159,16 +159,27 @@ static void s_entry(const spawn_cmd *c, char *main, char *stem)
 	snprintf(stem, 65, "%.*s", dot && dot != main ? (int)(dot - main) : 64, main);
 }
 
+/* The placeholders of a language's commands; the first four name the
+ * entry file (spawn_names_entry). */
+static const char *const s_names[] = { "{source}", "{main}", "{stem}", "{mainclass}",
+				       "{memory_mb}", "{heap_mb}", "{procs}" };
+
+bool spawn_names_entry(const char *cmd)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (strstr(cmd, s_names[i]))
+			return true;
+	return false;
+}
+
 /* A placeholder of n bytes at src, its value into v (80 bytes): true if
  * it is one. */
 static bool s_placeholder(const char *src, size_t n, const spawn_cmd *c,
 			  const char *main, const char *stem, char *v)
 {
 	uint64_t mb = c->lim[L_MEM] / 1024, heap = mb * 3 / 4;
-	static const char *const names[] = { "{source}", "{main}", "{stem}", "{mainclass}",
-					     "{memory_mb}", "{heap_mb}", "{procs}" };
 	size_t i = 0;
-	while (i < 7 && (strlen(names[i]) != n || strncmp(src, names[i], n)))
+	while (i < 7 && (strlen(s_names[i]) != n || strncmp(src, s_names[i], n)))
 		i++;
 	if (i < 2)
 		snprintf(v, 80, "%s", main);

@@ -69,6 +69,9 @@ typedef struct spawn_cmd {
 /* The helper's argv for c into argv (ARGV_FIXED + 40 entries and one per
  * arg), its words in buf (size bytes). 0, or -1 if buf is too small. */
 int spawn_argv(const spawn_cmd *c, char **argv, char *buf, size_t size);
+/* Whether command cmd names the entry file by a placeholder ({main},
+ * {source}, {stem}, {mainclass}). */
+bool spawn_names_entry(const char *cmd);
 
 /* The helper's result record (key=value lines) into *s; rec is modified. */
 void spawn_parse_record(char *rec, step_t *s);
