@@ -8,7 +8,6 @@
  * a caller that gets -1 returns at once, so every failure must have made
  * exactly one reply. Then the names of PROTOCOL.md 3.3, 7.1 and 14.4. */
 #define _GNU_SOURCE
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 
 #include "../../controller/request.h"
 #include "../lib/tap.h"
+#include "../lib/tmpdir.h"
 
 #define PLAN 101
 
@@ -388,19 +388,6 @@ static void test_problems(void)
 	pid("a b", false, "a space");
 }
 
-static int s_rm(const char *p, const struct stat *sb, int type, struct FTW *f)
-{
-	(void)sb, (void)type, (void)f;
-	return remove(p);
-}
-
-/* Remove the state directory, however the test ends (exit(2) included). */
-static void s_cleanup(void)
-{
-	if (nftw(dir, s_rm, 8, FTW_DEPTH | FTW_PHYS))
-		diag("cannot remove %s", dir);
-}
-
 int main(void)
 {
 	conf_t conf;
@@ -410,9 +397,7 @@ int main(void)
 
 	plan(PLAN);
 	memset(&conf, 0, sizeof conf);
-	if (!mkdtemp(dir))
-		perror("mkdtemp"), exit(2);
-	atexit(s_cleanup);
+	tmpdir_make(dir);
 	snprintf(conf.state_dir, sizeof conf.state_dir, "%s", dir);
 	st = store_new(&conf);
 	zc = zmq_ctx_new();

@@ -7,7 +7,6 @@
  * and 14, decoded with mp_parse. A second, plain SQLite connection checks
  * what is on disk. */
 #define _GNU_SOURCE
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sqlite3.h>
@@ -21,6 +20,7 @@
 #include "../../controller/log.h"
 #include "../../controller/store.h"
 #include "../lib/tap.h"
+#include "../lib/tmpdir.h"
 
 #define PLAN 88
 
@@ -767,19 +767,6 @@ static void test_wal(void)
 	diag("judgebox.db-wal: %lld bytes, judgebox.db: %lld", (long long)w, (long long)fsize(""));
 }
 
-static int s_rm(const char *p, const struct stat *sb, int type, struct FTW *f)
-{
-	(void)sb, (void)type, (void)f;
-	return remove(p);
-}
-
-/* Remove the state directory, however the test ends (exit(2) included). */
-static void s_cleanup(void)
-{
-	if (nftw(dir, s_rm, 8, FTW_DEPTH | FTW_PHYS))
-		diag("cannot remove %s", dir);
-}
-
 int main(void)
 {
 	conf_t conf;
@@ -787,9 +774,7 @@ int main(void)
 
 	plan(PLAN);
 	memset(&conf, 0, sizeof conf);
-	if (!mkdtemp(dir))
-		perror("mkdtemp"), exit(2);
-	atexit(s_cleanup);
+	tmpdir_make(dir);
 	snprintf(conf.state_dir, sizeof conf.state_dir, "%s", dir);
 	snprintf(dbpath, sizeof dbpath, "%s/judgebox.db", dir);
 	for (int i = 0; i < L_COUNT; i++)
