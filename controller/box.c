@@ -2,7 +2,9 @@
  * knows phases and children, not jobs: what a step meant is the judge's.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -16,7 +18,8 @@ struct box {
 	boxes_t *pool;
 	unsigned idx, n;		/* in the pool; the helper's box number */
 	box_phase phase;
-	proc_t proc;			/* its child, if any */
+	proc_t proc;			/* its step, if any */
+	proc_t srv;			/* its `serve` process, once started */
 	int clean_fails;
 	box_t *peer;			/* NULL for a peer */
 };
@@ -61,7 +64,7 @@ int box_spawn(box_t *b, box_phase ph, char *const argv[], int in, int out, int e
 {
 	char pidfile[1024];
 	b->phase = ph;
-	return spawn_start(&b->proc, b->pool->c->helper,
+	return spawn_serve(&b->srv, &b->proc, b->pool->c->helper,
 			   box_io_path(b, "helper.pid", pidfile, sizeof pidfile), b->n,
 			   argv, in, out, err);
 }
@@ -84,13 +87,18 @@ static int s_wait(box_t *b, char *const argv[])
 
 int box_clean_wait(box_t *b)
 {
+	char rec[64];
 	spawn_kill(&b->proc);
 	spawn_collect(&b->proc);
-	char num[16];
-	snprintf(num, sizeof num, "%u", b->n);
-	char *argv[] = { "judgebox-helper", "clean", num, NULL };
+	if (box_clean(b, BOX_IDLE))
+		return -1;
+	struct pollfd q = { .fd = b->proc.pidfd, .events = POLLIN };
+	while (poll(&q, 1, -1) < 0 && errno == EINTR)
+		;
+	int code = spawn_reap(&b->proc, rec, sizeof rec);
+	spawn_collect(&b->proc);	/* if the record came before the pipe's end */
 	b->phase = BOX_IDLE;
-	return s_wait(b, argv) ? -1 : 0;
+	return code ? -1 : 0;
 }
 
 void box_kill(box_t *b)
@@ -254,10 +262,12 @@ boxes_t *boxes_new(const conf_t *c, const box_cbs_t *cbs)
 	self->peers_ok = true;
 	for (unsigned i = 0; i < self->n; i++) {
 		self->boxes[i] = (box_t){ .pool = self, .idx = i, .n = c->first_box + i,
-					  .proc = { 0, -1, -1 }, .peer = &self->peers[i] };
+					  .proc = { 0, -1, -1, NULL }, .srv = { 0, -1, -1, NULL },
+					  .peer = &self->peers[i] };
 		self->peers[i] = (box_t){ .pool = self, .idx = i,
 					  .n = c->first_box + c->boxes + i,
-					  .proc = { 0, -1, -1 } };
+					  .proc = { 0, -1, -1, NULL },
+					  .srv = { 0, -1, -1, NULL } };
 	}
 	for (unsigned i = 0; i < self->n; i++)
 		if (s_start(self, i))
@@ -281,6 +291,8 @@ void boxes_destroy(boxes_t **p)
 	for (unsigned i = 0; i < self->n; i++) {
 		spawn_kill(&self->peers[i].proc);
 		spawn_collect(&self->peers[i].proc);
+		spawn_serve_stop(&self->boxes[i].srv);
+		spawn_serve_stop(&self->peers[i].srv);
 	}
 	free(self->peers);
 	free(self->boxes);

@@ -1,8 +1,8 @@
 /* box.h: the pool of boxes (box.c), each driving judgebox-helper(8).
  *
  * A box's life is a table of phases; every phase but IDLE and BROKEN has
- * one helper child, watched through a pidfd in the loop's zmq_poll. The
- * judge (judge.c) moves a box through them, one step of a job at a time:
+ * one helper step, watched in the loop's zmq_poll. The judge (judge.c)
+ * moves a box through them, one step of a job at a time:
  *
  *   IDLE --start--> COMPILE --ok--> CLEAN_MID --> RUN --> CLEAN --> IDLE
  *        (cached or interpreted) ----------------> RUN
@@ -12,6 +12,12 @@
  * or after three failures BROKEN: left out of service (and logged) rather
  * than reused with what a job left in it. Every other helper that ends is
  * handed up through the callbacks given to boxes_new.
+ *
+ * Every step (a run, or a clean) is a request to the box's own
+ * `judgebox-helper serve` process (spawn.h), started at the box's first
+ * step and again after it ends (an internal error, a cancelled run): a
+ * job costs no exec of the helper. The step's end is its record on a
+ * result pipe; that pipe is the fd the loop polls.
  *
  * Each box has a peer: a second helper box (numbered after the pool)
  * where an interactive problem's validator runs; it never holds a job.
@@ -78,10 +84,12 @@ int box_spawn(box_t *b, box_phase ph, char *const argv[], int in, int out, int e
 /* Start the helper's `clean` of b: ph is BOX_CLEAN (then IDLE) or
  * BOX_CLEAN_MID (a job's next step follows). 0 or -1. */
 int box_clean(box_t *b, box_phase ph);
-/* End b's child if any (SIGKILL, waited for), then clean b to completion:
- * this blocks the loop for one `clean`, about 5 ms. b is IDLE; 0 or -1. */
+/* End b's step if any (its serve killed, waited for), then clean b to
+ * completion: this blocks the loop for one `clean` request (a fraction of
+ * a millisecond; a few more if the serve must be started). b is IDLE; 0
+ * or -1. */
 int box_clean_wait(box_t *b);
-/* SIGKILL b's child, if it has one. */
+/* SIGKILL b's step, if it has one (its serve, which the job dies with). */
 void box_kill(box_t *b);
 /* True if b has a child and it has ended (not yet reaped). */
 bool box_ended(const box_t *b);

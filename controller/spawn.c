@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -84,6 +85,7 @@ int spawn_start(proc_t *p, const char *helper, const char *pidfile, unsigned box
 		return jlog(LOG_ERR, "%s: %m", helper), -1;
 	}
 	p->resfd = pfd[0];
+	p->srv = NULL;
 	s_write_pid(pidfile, p->pid);
 	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (p->pidfd < 0) {
@@ -110,8 +112,115 @@ int spawn_wait(proc_t *p, const char *helper, const char *pidfile, unsigned box,
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* ---- a box's `serve` process ---- */
+
+static int s_serve_start(proc_t *srv, const char *helper, const char *pidfile, unsigned box)
+{
+	char num[16];
+	int sp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return jlog(LOG_ERR, "box %u: socketpair: %m", box), -1;
+	snprintf(num, sizeof num, "%u", box);
+	char *argv[] = { "judgebox-helper", "serve", num, NULL };
+	int r = spawn_start(srv, helper, pidfile, box, argv, sp[1], -1, 2);
+	close(sp[1]);
+	if (r)
+		return close(sp[0]), -1;
+	close(srv->resfd);	/* a serve writes no record of its own */
+	srv->resfd = sp[0];
+	return 0;
+}
+
+void spawn_serve_stop(proc_t *srv)
+{
+	if (srv->pidfd < 0)
+		return;
+	syscall(SYS_pidfd_send_signal, srv->pidfd, SIGKILL, NULL, 0);
+	waitpid(srv->pid, NULL, 0);
+	close(srv->pidfd), close(srv->resfd);
+	srv->pidfd = srv->resfd = -1;
+}
+
+/* One request: argv's words after argv[0], each NUL-ended, and fds. */
+static int s_send(int sock, char *const argv[], const int fds[4])
+{
+	char buf[65535], ctl[CMSG_SPACE(4 * sizeof(int))];
+	size_t k = 0;
+	for (int i = 1; argv[i]; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (k + n > sizeof buf)
+			return errno = EMSGSIZE, -1;
+		memcpy(buf + k, argv[i], n);
+		k += n;
+	}
+	memset(ctl, 0, sizeof ctl);
+	struct iovec iov = { buf, k };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			     .msg_controllen = sizeof ctl };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET, cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(4 * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, 4 * sizeof(int));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int spawn_serve(proc_t *srv, proc_t *p, const char *helper, const char *pidfile,
+		unsigned box, char *const argv[], int in, int out, int err)
+{
+	int pfd[2], null = open("/dev/null", O_RDWR | O_CLOEXEC), r = -1;
+	if (null < 0 || pipe2(pfd, O_CLOEXEC) < 0) {
+		jlog(LOG_ERR, "box %u: %m", box);
+		return null >= 0 ? close(null), -1 : -1;
+	}
+	int fds[4] = { in >= 0 ? in : null, out >= 0 ? out : null, err >= 0 ? err : null,
+		       pfd[1] };
+	for (int t = 0; t < 2 && r; t++) {	/* a serve that has died: once more */
+		if (t)
+			spawn_serve_stop(srv);
+		if (srv->pidfd < 0 && s_serve_start(srv, helper, pidfile, box))
+			break;
+		r = s_send(srv->resfd, argv, fds);
+	}
+	if (r)
+		jlog(LOG_ERR, "box %u: cannot send a request to its helper: %m", box);
+	close(null), close(pfd[1]);
+	if (r)
+		return close(pfd[0]), -1;
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	*p = (proc_t){ srv->pid, pfd[0], -1, srv };
+	return 0;
+}
+
+/* A served step's record is in (or its pipe's end): the record's last line
+ * exit=N; without it, the serve died: reaped, its exit code. */
+static int s_reap_served(proc_t *p, char *rec, size_t size)
+{
+	ssize_t n = read(p->pidfd, rec, size - 1);
+	if (n < 0 && errno == EAGAIN)
+		return -1;
+	rec[n > 0 ? n : 0] = 0;
+	close(p->pidfd);
+	p->pidfd = -1;
+	proc_t *srv = p->srv;
+	p->srv = NULL;
+	char *e = n > 0 && rec[n - 1] == '\n' ? rec + n - 1 : NULL;
+	while (e && e > rec && e[-1] != '\n')
+		e--;
+	int code = e && !strncmp(e, "exit=", 5) ? atoi(e + 5) : -1, st = 0;
+	if (code == 0 || srv->pidfd < 0)
+		return code < 0 ? 71 : code;
+	if (code < 0)
+		syscall(SYS_pidfd_send_signal, srv->pidfd, SIGKILL, NULL, 0);
+	waitpid(srv->pid, &st, 0);	/* it ends with its record, or was killed */
+	close(srv->pidfd), close(srv->resfd);
+	srv->pidfd = srv->resfd = -1;
+	return code >= 0 ? code : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int spawn_reap(proc_t *p, char *rec, size_t size)
 {
+	if (p->srv)
+		return s_reap_served(p, rec, size);
 	int st;
 	if (waitpid(p->pid, &st, WNOHANG) <= 0)
 		return -1;
@@ -124,14 +233,23 @@ int spawn_reap(proc_t *p, char *rec, size_t size)
 
 void spawn_kill(const proc_t *p)
 {
-	if (p->pidfd >= 0)
-		syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+	int fd = p->srv ? p->srv->pidfd : p->pidfd;
+	if (p->pidfd >= 0 && fd >= 0)
+		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
 }
 
 void spawn_collect(proc_t *p)
 {
 	if (p->pidfd < 0)
 		return;
+	if (p->srv) {
+		char rec[4096];
+		struct pollfd q = { .fd = p->pidfd, .events = POLLIN };
+		while (poll(&q, 1, -1) < 0 && errno == EINTR)
+			;
+		s_reap_served(p, rec, sizeof rec);
+		return;
+	}
 	waitpid(p->pid, NULL, 0);
 	close(p->pidfd), close(p->resfd);
 	p->pidfd = p->resfd = -1;
@@ -239,10 +357,14 @@ static int s_argv_fixed(const spawn_cmd *c, char **argv, char *buf, size_t size,
 	ADD("judgebox-helper"), ADD("run"), ADD("%u", c->box);
 	for (int i = 0; i < L_HELPER_COUNT; i++) {
 		char opt[16];
+		if (i == L_SHARE && !c->lim[i])
+			continue;	/* 0: none, or helper.conf's default */
 		s_opt_name(opt, sizeof opt, i);
 		ADD("--%s=%" PRIu64, opt, c->lim[i]);
 	}
 	ADD("--policy=%s", c->policy), ADD("--result-fd=3");
+	if (!strcmp(c->lang->network, "loopback"))
+		ADD("--network=loopback");
 	for (int i = 0; i < c->lang->nenv; i++)
 		ADD("--env=%s", c->lang->env[i]);
 	ADD("--");

@@ -1,7 +1,10 @@
-/* spawn.h: driving judgebox-helper(8) (spawn.c): starting it with its
- * result pipe on fd 3 and a pidfd to watch, waiting for it, reaping it,
- * its argv, its result record and the output files it filled. Nothing here
- * knows of jobs or verdicts: paths and limits are passed in.
+/* spawn.h: driving judgebox-helper(8) (spawn.c): one-shot (`setup`,
+ * `clean` at start-up: the helper with its result pipe on fd 3 and a pidfd
+ * to watch), and served: a box's long-lived `serve` process, sent one
+ * request per step (its words and four descriptors) over a SOCK_SEQPACKET
+ * socket, the step's end being its result pipe's record. Also its argv,
+ * its result record and the output files it filled. Nothing here knows of
+ * jobs or verdicts: paths and limits are passed in.
  */
 #ifndef JUDGEBOX_SPAWN_H
 #define JUDGEBOX_SPAWN_H
@@ -16,11 +19,22 @@
 #include "store.h"
 
 /* A running helper: its pid, its pidfd (for the loop's poll) and the read
- * end of its result pipe; the fds are -1 when none runs. */
+ * end of its result pipe; the fds are -1 when none runs. A box's `serve`
+ * process is one too, resfd being its request socket. A served step has
+ * srv set, and pidfd is the read end of its result pipe (resfd -1). */
 typedef struct proc {
 	pid_t pid;
 	int pidfd, resfd;
+	struct proc *srv;
 } proc_t;
+
+/* Send argv (`run BOX ...` or `clean BOX`, argv[0] skipped) with fds 0-2
+ * (-1: /dev/null) to box's `serve` process srv, started first if it does
+ * not run (or has died: then once more); p is the step. 0, or -1 (logged). */
+int spawn_serve(proc_t *srv, proc_t *p, const char *helper, const char *pidfile,
+		unsigned box, char *const argv[], int in, int out, int err);
+/* End srv (it ends its box's job, if one runs) and wait for it. */
+void spawn_serve_stop(proc_t *srv);
 
 /* Start helper (a path) with argv, fds 0-2 as given (-1: /dev/null) and
  * the result pipe as fd 3; write its pid into pidfile, so that a daemon
@@ -34,9 +48,12 @@ int spawn_wait(proc_t *p, const char *helper, const char *pidfile, unsigned box,
 	       char *const argv[]);
 /* p's pidfd fired: reap the helper without blocking and read its record
  * into rec (NUL-terminated, at most size - 1 bytes), close its fds. Its
- * exit code (128 + signal if killed), or -1 if it has not ended yet. */
+ * exit code (128 + signal if killed), or -1 if it has not ended yet. For a
+ * served step, the record's exit=N; without one, its `serve` died (it is
+ * reaped, and started again by the next step): its exit code. */
 int spawn_reap(proc_t *p, char *rec, size_t size);
-/* SIGKILL the helper through its pidfd, if one runs. */
+/* SIGKILL the helper through its pidfd, if one runs (a served step: its
+ * box's `serve` process, which its job dies with). */
 void spawn_kill(const proc_t *p);
 /* Wait for the helper (blocking) and close its fds; nothing if none runs. */
 void spawn_collect(proc_t *p);

@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
 #include <linux/magic.h>
 #include <linux/seccomp.h>
 #include <linux/sched.h>
@@ -50,7 +51,7 @@ enum { MAX_BINDS = 32, MAX_ENV = 64, NAME_LEN = 32 };
 
 /* Every limit a run takes; the config holds a default and a ceiling for each. */
 enum limit_id { L_CPU_MS, L_WALL_MS, L_MEMORY_KB, L_PROCS, L_FSIZE_KB,
-	L_STACK_KB, L_NOFILE, L_TMP_KB, L_COUNT };
+	L_STACK_KB, L_NOFILE, L_TMP_KB, L_CPU_SHARE, L_COUNT };  /* cpu-share: optional, 0 = none */
 
 struct conf {
 	gid_t group;                    /* controller group (numeric: no NSS here) */
@@ -70,7 +71,12 @@ struct job {
 	uid_t uid;                      /* host uid and gid of the box */
 	uint64_t lim[L_COUNT];
 	char policy[NAME_LEN + 1];
-	int result_fd;
+	int result_fd, serve;           /* serve: the record ends with exit=N */
+	int loopback;                   /* --network=loopback: lo up in the run's netns */
+	int nice;                       /* the caller's, for the box (the supervisor's is -10) */
+	int io[3];                      /* the job's 0-2 (the caller's, or a request's) */
+	int lock, mntns, tree;          /* box lock; prepared mount namespace; /box's clone */
+	const struct sock_fprog *bpf;   /* the policy, compiled */
 	char *env[MAX_ENV + 8];
 	char **argv;
 };
@@ -86,11 +92,12 @@ struct result {
 /* cgroup.c: the box's cgroup on v1 or v2. All die on error. */
 struct cg {
 	const struct kind *kind;
-	int dir[3], root[3];    /* the box's cgroup and its parent, per hierarchy */
+	int dir[4], root[4], n; /* the box's cgroup and its parent, per hierarchy */
 	char name[16];          /* "box<N>" */
 };
 void cg_setup(const struct conf *c);
 void cg_create(struct cg *g, const struct conf *c, const struct job *j);
+int cg_into(struct cg *g);
 void cg_attach(struct cg *g, pid_t pid);
 uint64_t cg_cpu_us(struct cg *g);
 void cg_figures(struct cg *g, struct result *r);
@@ -104,11 +111,15 @@ void check_owner(int fd, const char *path);
 void write_file(int dirfd, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* policy.c: compile a policy file into a libseccomp context, loaded by jail.c. */
+/* policy.c: compile a policy file into a libseccomp context; policy_bpf
+ * exports it as the BPF program jail.c loads (cached per name while a box lives). */
 void *policy_compile(const struct conf *c, const char *name);
+const struct sock_fprog *policy_bpf(const struct conf *c, const char *name);
 
-/* jail.c, the child side of `run` (clone to exec); supervise.c, the parent's. */
-_Noreturn void jail_init(const struct conf *c, const struct job *j, int sock, void *filter);
-void supervise(const struct conf *c, const struct job *j, void *filter);
+/* jail.c: the box's mount namespace, prepared once (an fd); the child side
+ * of a run (clone to exec). supervise.c: the parent's side. */
+int jail_prepare(const struct conf *c, unsigned box);
+_Noreturn void jail_init(const struct conf *c, const struct job *j, int sock);
+void supervise(const struct conf *c, const struct job *j);
 
 #endif

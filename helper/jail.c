@@ -1,11 +1,15 @@
-/* jail.c: the child side of `run`, clone to exec, in DESIGN.md's order. The
- * clone made new pid, mount, net, ipc and uts namespaces: this is the box's
- * init, pid 1. Still real root, it joins a cgroup namespace rooted at the box
- * cgroup and builds the file system in a mount namespace the host's user
- * namespace owns: no capability the job could hold reaches it. It forks the job, which drops to the box's
- * uid with no capabilities, sets no_new_privs, loads the filter and execs.
- * Init drops too, reaps orphans, relays the job's status; errors go as 'E'. */
+/* jail.c: the box's file system, built once (jail_prepare: a mount
+ * namespace the host's user namespace owns, held by a descriptor while the
+ * box lives), and the child side of a run, clone to exec, in DESIGN.md's
+ * order. The clone made new pid, net, ipc and uts namespaces: this is the
+ * box's init, pid 1. Still real root, it joins a cgroup namespace rooted at
+ * the job's cgroup and a copy of the box's mount namespace with a new /tmp,
+ * /dev/shm and /proc: no capability the job could hold reaches them. It
+ * forks the job, which drops to the box's uid with no capabilities, sets
+ * no_new_privs, loads the filter and execs. Init drops too, reaps orphans,
+ * relays the job's status; errors go as 'E'. */
 #include "helper.h"
+#include <net/if.h>
 
 enum { NOSUID_NODEV = MS_NOSUID | MS_NODEV };
 static int sock = -1;           /* SOCK_SEQPACKET to the supervisor */
@@ -85,8 +89,9 @@ static void s_bind_ro(const char *src)
 		s_bind(src, src + 1, MS_RDONLY | NOSUID_NODEV);
 }
 
-/* A minimal /dev: five harmless character devices, /dev/shm, and links. */
-static void s_dev(const char *tmpfs_opts)
+/* A minimal /dev: five harmless character devices, links, and the mount
+ * point of each job's /dev/shm; read-only. */
+static void s_dev(void)
 {
 	static const char *devs[] = { "/dev/null", "/dev/zero", "/dev/full",
 		"/dev/random", "/dev/urandom" };
@@ -103,36 +108,96 @@ static void s_dev(const char *tmpfs_opts)
 		if (symlink(links[i], links[i + 1]) < 0)
 			die("symlink %s", links[i + 1]);
 	s_make("dev/shm", 'd');
-	s_mount("judgebox-shm", "dev/shm", "tmpfs", NOSUID_NODEV, tmpfs_opts);
 	s_mount(NULL, "dev", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL);
 }
 
-/* The box's file system: a tmpfs root, read-only system binds, /box, /tmp,
- * /dev and a new /proc, all nosuid,nodev; the root read-only at the end. */
-static void s_mounts(const struct conf *c, const struct job *j)
+/* The box's file system, built once in a mount namespace of its own: a
+ * tmpfs root, read-only system binds, /dev, and the empty mount points of
+ * what each job gets new (/box, /tmp, /dev/shm, /proc), all nosuid,nodev;
+ * the root read-only at the end. */
+static void s_template(const struct conf *c, unsigned box)
 {
-	char path[320], opts[64];
+	char path[320];
 
+	if (unshare(CLONE_NEWNS) < 0)
+		die("unshare(CLONE_NEWNS)");
 	s_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	snprintf(path, sizeof path, "%s/%u/root", c->box_root, j->box);
+	snprintf(path, sizeof path, "%s/%u/root", c->box_root, box);
 	s_mount("judgebox-root", path, "tmpfs", NOSUID_NODEV, "size=256k,nr_inodes=512,mode=755");
 	if (chdir(path) < 0)
 		die("chdir %s", path);
 	for (unsigned i = 0; i < c->nbinds; i++)
 		s_bind_ro(c->binds[i]);
-	snprintf(path, sizeof path, "%s/%u/box", c->box_root, j->box);
 	s_make("box", 'd');
-	s_bind(path, "box", NOSUID_NODEV);
-	snprintf(opts, sizeof opts, "size=%lluk,mode=1777", (unsigned long long)j->lim[L_TMP_KB]);
 	s_make("tmp", 'd');
-	s_mount("judgebox-tmp", "tmp", "tmpfs", NOSUID_NODEV, opts);
-	s_dev(opts);
 	s_make("proc", 'd');
-	s_mount("proc", "proc", "proc", NOSUID_NODEV | MS_NOEXEC, NULL);
-	s_bind("proc/sys", "proc/sys", MS_RDONLY | NOSUID_NODEV | MS_NOEXEC);
+	s_dev();
 	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		die("pivot_root");
 	s_mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | NOSUID_NODEV, NULL);
+}
+
+/* Box N's mount namespace, prepared once: a child builds it and stays
+ * until the namespace is held by the descriptor returned. */
+int jail_prepare(const struct conf *c, unsigned box)
+{
+	char path[64], b;
+	int p[2], fd, st;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0 || (pid = fork()) < 0)
+		die("fork");
+	if (pid == 0) {
+		close(p[0]);
+		s_template(c, box);
+		if (write(p[1], "R", 1) != 1)
+			_exit(EXIT_INTERNAL);
+		_exit(read(p[1], &b, 1) < 0 ? EXIT_INTERNAL : 0);   /* until the parent holds it */
+	}
+	close(p[1]);
+	snprintf(path, sizeof path, "/proc/%d/ns/mnt", pid);
+	if (read(p[0], &b, 1) != 1 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		die_with(EXIT_INTERNAL, "box %u: its file system could not be prepared", box);
+	close(p[0]);
+	if (waitpid(pid, &st, 0) < 0)
+		die("waitpid");
+	return fd;
+}
+
+/* A job's own copy of the box's namespace, with a new /tmp, /dev/shm and
+ * /proc (this pid namespace's), and the box's current /box tmpfs. */
+static void s_enter(const struct job *j)
+{
+	char opts[64];
+
+	if (setns(j->mntns, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0 || chdir("/") < 0)
+		die("enter the box's mount namespace");
+	if (move_mount(j->tree, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die("mount /box");
+	snprintf(opts, sizeof opts, "size=%lluk,mode=1777", (unsigned long long)j->lim[L_TMP_KB]);
+	s_mount("judgebox-tmp", "/tmp", "tmpfs", NOSUID_NODEV, opts);
+	s_mount("judgebox-shm", "/dev/shm", "tmpfs", NOSUID_NODEV, opts);
+	s_mount("proc", "/proc", "proc", NOSUID_NODEV | MS_NOEXEC, NULL);
+	s_bind("/proc/sys", "/proc/sys", MS_RDONLY | NOSUID_NODEV | MS_NOEXEC);
+	close(j->mntns);
+	close(j->tree);
+}
+
+/* network=loopback: lo up in the run's own network namespace, while init
+ * is still root there (CAP_NET_ADMIN). Not through libnl-route: its
+ * constructor opens $NLSYSCONFDIR/classid before main, which a setuid
+ * program must not let its caller choose (SECURITY.md). */
+static void s_loopback(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		die("loopback: lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		die("loopback: bring lo up");
+	close(fd);
 }
 
 /* Set while still root in the host's user namespace, so that limits above
@@ -200,9 +265,10 @@ static void s_send_exec(int fd)
 /* The job: new session, box uid, /box, no_new_privs, seccomp last, exec.
  * After the filter is loaded it makes only sendmsg, close, read, execve (and
  * write if exec fails), which every policy must allow (judgebox-policy(5)). */
-static _Noreturn void s_job(const struct job *j, void *filter)
+static _Noreturn void s_job(const struct job *j)
 {
-	int rc;
+	unsigned flags = seccomp_api_get() >= 5 ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	int nfd;
 
 	if (setsid() < 0)
 		die("setsid");
@@ -211,9 +277,9 @@ static _Noreturn void s_job(const struct job *j, void *filter)
 	if (chdir("/box") < 0 || close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die("prepare the job");
-	if ((rc = seccomp_load(filter)) < 0)
-		die_with(EXIT_INTERNAL, "seccomp_load: %s", strerror(-rc));
-	s_send_exec(seccomp_notify_fd(filter));
+	if ((nfd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, j->bpf)) < 0)
+		die("seccomp");
+	s_send_exec(flags ? nfd : -1);
 	s_wait_go();                   /* the supervisor has read the clocks */
 	environ = (char **)j->env;            /* execvp searches environ's PATH, not the caller's */
 	execvp(j->argv[0], j->argv);
@@ -234,7 +300,29 @@ static _Noreturn void s_reap(pid_t job)
 	_exit(0);
 }
 
-_Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void *filter)
+/* The job's 0-2 in place; of the rest only what init needs stays open:
+ * the socket, the box lock, the namespace and the /box clone. */
+static void s_fds(const struct job *j)
+{
+	int keep[4] = { sock, j->lock, j->mntns, j->tree }, t;
+	unsigned lo = 3;
+
+	for (int i = 0; i < 3; i++)
+		if (j->io[i] != i && dup2(j->io[i], i) < 0)
+			die("dup2");
+	for (int a = 1; a < 4; a++)
+		for (int b = a; b > 0 && keep[b - 1] > keep[b]; b--)
+			t = keep[b], keep[b] = keep[b - 1], keep[b - 1] = t;
+	for (int i = 0; i < 4; i++)
+		if (keep[i] >= (int)lo) {
+			if (keep[i] > (int)lo)
+				close_range(lo, (unsigned)keep[i] - 1, 0);
+			lo = (unsigned)keep[i] + 1;
+		}
+	close_range(lo, ~0U, 0);
+}
+
+_Noreturn void jail_init(const struct conf *c, const struct job *j, int fd)
 {
 	pid_t job;
 	long ncpu;
@@ -242,26 +330,30 @@ _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd, void
 
 	sock = fd;
 	die_hook = s_report;
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);    /* the caller's SIG_IGN must not reach the job */
-	sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
+	signal(SIGPIPE, SIG_DFL);      /* the supervisor reset every other disposition */
+	setpriority(PRIO_PROCESS, 0, j->nice);   /* not a serve's -10 from an earlier run */
+	s_fds(j);
 	s_wait_go();                    /* the supervisor has put us in the box cgroup */
 	if (unshare(CLONE_NEWCGROUP) < 0 || sethostname("box", 3) < 0 || setdomainname("", 0) < 0)
 		die("unshare(CLONE_NEWCGROUP)");
 	ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	s_mounts(c, j);
+	(void)c;
+	s_enter(j);
+	if (j->loopback)
+		s_loopback();
 	s_rlimits(j, ncpu);
 	if (unshare(CLONE_NEWUSER) < 0)
 		die("unshare(CLONE_NEWUSER)");
 	s_send('U', NULL, 0);
 	s_wait_go();                    /* uid_map and gid_map are written */
-	for (int cap = 0; prctl(PR_CAPBSET_READ, cap) >= 0; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap) < 0)
-			die("drop capability %d from the bounding set", cap);
+	for (int cap = 0; prctl(PR_CAPBSET_DROP, cap) >= 0; cap++)
+		;                       /* EINVAL past the last capability */
+	if (errno != EINVAL || prctl(PR_CAPBSET_READ, 0) != 0)
+		die("drop the bounding set");
 	if ((job = fork()) < 0)
 		die("fork");
 	if (job == 0)
-		s_job(j, filter);
+		s_job(j);
 	s_drop(0);
 	if (prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die("prctl");

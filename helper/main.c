@@ -9,7 +9,7 @@
 #include "helper.h"
 
 static const char *limit_names[L_COUNT] = { "cpu-ms", "wall-ms", "memory-kb", "procs",
-	"fsize-kb", "stack-kb", "nofile", "tmp-kb" };
+	"fsize-kb", "stack-kb", "nofile", "tmp-kb", "cpu-share" };
 void (*die_hook)(const char *msg);
 
 /* The one way out on error, with a documented exit code, or SYS after a failed
@@ -47,6 +47,10 @@ void write_file(int dirfd, const char *name, const char *fmt, ...)
 		die("write %s to %s", buf, name);
 	close(fd);
 }
+
+/* A limit's least value: a cpu-share (thousandths of a CPU) becomes a CFS
+ * quota of 100 µs per unit, and the kernel takes 1 ms at least. */
+#define LIM_MIN(i) ((i) == L_CPU_SHARE ? 10U : 1U)
 
 /* strtonum: a whole decimal number in [min, max], or die (CODE) naming WHAT. */
 static uint64_t s_num(const char *s, uint64_t min, uint64_t max, const char *what, int code)
@@ -120,8 +124,8 @@ static void s_conf_line(struct conf *c, const char *line, const char *where)
 			;
 		if (i == L_COUNT)
 			die_with(EXIT_CONFIG, "%s: unknown limit '%s'", where, v);
-		c->max[i] = s_num(m, 1, 1ULL << 40, where, EXIT_CONFIG);
-		c->def[i] = s_num(d, 1, c->max[i], where, EXIT_CONFIG);
+		c->max[i] = s_num(m, LIM_MIN(i), i == L_CPU_SHARE ? 1000000 : 1ULL << 40, where, EXIT_CONFIG);
+		c->def[i] = s_num(d, LIM_MIN(i), c->max[i], where, EXIT_CONFIG);
 	} else
 		die_with(EXIT_CONFIG, "%s: not a valid line: %s", where, line);
 }
@@ -143,7 +147,7 @@ static void s_conf_load(struct conf *c, const char *path)
 			s_conf_line(c, line, where);
 	}
 	fclose(f);
-	for (int i = 0; i < L_COUNT; i++)
+	for (int i = 0; i < L_CPU_SHARE; i++)   /* cpu-share is optional */
 		if (!c->max[i])
 			die_with(EXIT_CONFIG, "%s: no `limit %s DEFAULT CEILING`", path, limit_names[i]);
 	if (c->group == (gid_t)-1 || !c->first_uid || !c->boxes || !c->box_kb || !c->box_root[0] ||
@@ -163,8 +167,9 @@ static void s_check_caller(const struct conf *c)
 		die_with(EXIT_NOPERM, "permission denied: not root and not in group %u", c->group);
 }
 
-/* Box N's directory, locked for as long as this process (or the box) lives. */
-static int s_box_dir(const struct conf *c, unsigned box)
+/* Box N's directory, locked for as long as this process (or the box) lives;
+ * with WAIT, up to 5 s for a killed predecessor's box to end. */
+static int s_box_dir(const struct conf *c, unsigned box, int wait)
 {
 	int root = open(c->box_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), fd;
 	char name[16];
@@ -176,8 +181,9 @@ static int s_box_dir(const struct conf *c, unsigned box)
 	if ((mkdirat(root, name, 0755) < 0 && errno != EEXIST) ||
 	    (fd = openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		die("open %s/%s", c->box_root, name);
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-		die_with(EXIT_BUSY, "box %u is busy", box);
+	for (int i = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; i++)
+		if (!wait || i == 500 || usleep(10000) < 0)
+			die_with(EXIT_BUSY, "box %u is busy", box);
 	if ((mkdirat(fd, "box", 0755) < 0 && errno != EEXIST) ||
 	    (mkdirat(fd, "root", 0755) < 0 && errno != EEXIST))
 		die("mkdir in %s/%s", c->box_root, name);
@@ -205,7 +211,6 @@ static void s_setup(const struct conf *c)
 static void s_clean(const struct conf *c, unsigned box)
 {
 	char path[320], opts[96];
-	int fd = s_box_dir(c, box);
 
 	snprintf(path, sizeof path, "%s/%u/box", c->box_root, box);
 	while (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
@@ -214,12 +219,12 @@ static void s_clean(const struct conf *c, unsigned box)
 		c->box_kb, c->box_kb / 4 + 64, c->first_uid + box, c->group);
 	if (mount("judgebox-box", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		die("mount tmpfs on %s", path);
-	close(fd);
 }
 
 #define NAMECHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
-#define s_usage() die_with(EXIT_USAGE, "usage: judgebox-helper setup | clean BOX | run BOX " \
-	"[--LIMIT=N] [--policy=NAME] [--result-fd=FD] [--env=NAME=VALUE] -- PROGRAM [ARG...]")
+#define s_usage() die_with(EXIT_USAGE, "usage: judgebox-helper setup | clean BOX | serve BOX | " \
+	"run BOX [--LIMIT=N] [--policy=NAME] [--network=none|loopback] [--result-fd=FD] [--env=NAME=VALUE] " \
+	"-- PROGRAM [ARG...]")
 
 /* run's options, each --name=value; after "--" comes the job's argv. */
 static void s_parse_run(const struct conf *c, struct job *j, int argc, char **argv)
@@ -228,7 +233,8 @@ static void s_parse_run(const struct conf *c, struct job *j, int argc, char **ar
 	int i, k, nenv = 3;
 
 	memcpy(j->env, base, sizeof base);     /* none of the caller's environment */
-	j->result_fd = -1;
+	j->loopback = 0;
+	j->result_fd = j->serve ? j->result_fd : -1;  /* served: the request's fourth fd */
 	memcpy(j->lim, c->def, sizeof j->lim);
 	strcpy(j->policy, "default");
 	for (i = 3; i < argc && strcmp(argv[i], "--"); i++) {
@@ -239,13 +245,17 @@ static void s_parse_run(const struct conf *c, struct job *j, int argc, char **ar
 		*val++ = '\0';
 		for (k = 0; k < L_COUNT && strcmp(opt, limit_names[k]); k++)
 			;
+		if (k < L_COUNT && !c->max[k])
+			die_with(EXIT_USAGE, "--%s: helper.conf sets no ceiling for it", opt);
 		if (k < L_COUNT)
-			j->lim[k] = s_num(val, 1, c->max[k], opt, EXIT_USAGE);
+			j->lim[k] = s_num(val, LIM_MIN(k), c->max[k], opt, EXIT_USAGE);
 		else if (!strcmp(opt, "policy") && *val && strlen(val) <= NAME_LEN &&
 		    !val[strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
 			strcpy(j->policy, val);
-		else if (!strcmp(opt, "result-fd"))
-			j->result_fd = (int)s_num(val, 3, 1023, opt, EXIT_USAGE);
+		else if (!strcmp(opt, "network") && (!strcmp(val, "none") || !strcmp(val, "loopback")))
+			j->loopback = val[0] == 'l';
+		else if (!strcmp(opt, "result-fd") && (k = (int)s_num(val, 3, 1023, opt, EXIT_USAGE)))
+			j->result_fd = j->serve ? j->result_fd : k;
 		else if (!strcmp(opt, "env") && nenv < MAX_ENV && strlen(val) <= 4096 &&
 		    val[k = (int)strspn(val, NAMECHARS)] == '=' && k > 0)
 			j->env[nenv++] = val;
@@ -259,12 +269,93 @@ static void s_parse_run(const struct conf *c, struct job *j, int argc, char **ar
 		die_with(EXIT_USAGE, "--result-fd=FD (3 or more, open) is required");
 }
 
+/* A run in the locked box: /box must be a mounted tmpfs (never a host
+ * directory); its mount is cloned for the job's namespace. */
+static void s_run(const struct conf *c, struct job *j)
+{
+	struct stat top, st;
+
+	if (fstat(j->lock, &top) < 0 || fstatat(j->lock, "box", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		die("stat box %u", j->box);
+	if (st.st_dev == top.st_dev)
+		die_with(EXIT_CONFIG, "box %u is not prepared: run `judgebox-helper clean %u`", j->box, j->box);
+	if ((j->tree = open_tree(j->lock, "box", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)
+		die("clone the mount of box %u", j->box);
+	j->bpf = policy_bpf(c, j->policy);
+	supervise(c, j);
+	close(j->tree);
+}
+
+/* One request to serve: a datagram of NUL-ended words, `run BOX OPTION...
+ * -- PROGRAM ARG...` or `clean BOX`, carrying four descriptors: the job's
+ * 0, 1, 2 and the record's. The same checks as argv; BOX must be ours. */
+static void s_request(const struct conf *c, struct job *j, char *buf, size_t n, int fd[4])
+{
+	static char *argv[16384];
+	int argc = 1;
+	struct stat st;
+
+	argv[0] = "judgebox-helper";
+	for (size_t i = 0; i < n && argc < 16383; i += strlen(buf + i) + 1)
+		argv[argc++] = buf + i;
+	argv[argc] = NULL;
+	for (int i = 0; i < 3; i++)
+		if (fstat(fd[i], &st) < 0 || S_ISDIR(st.st_mode))
+			die_with(EXIT_USAGE, "request: descriptor %d must not be a directory", i);
+	if (argc < 3 || s_num(argv[2], 0, c->boxes - 1, "box", EXIT_USAGE) != j->box)
+		die_with(EXIT_USAGE, "request: want `run %u ...` or `clean %u`", j->box, j->box);
+	if (!strcmp(argv[1], "clean") && argc == 3) {
+		s_clean(c, j->box);
+		dprintf(fd[3], "exit=0\n");
+		return;
+	}
+	if (strcmp(argv[1], "run"))
+		s_usage();
+	memcpy(j->io, fd, sizeof j->io);
+	j->result_fd = fd[3];
+	s_parse_run(c, j, argc, argv);
+	s_run(c, j);
+}
+
+/* serve BOX: box N's supervisor, prepared once (its lock, its mount
+ * namespace, each policy's filter when first used), running one request
+ * at a time from the SOCK_SEQPACKET socket on fd 0 until it is closed. */
+static _Noreturn void s_serve(const struct conf *c, struct job *j)
+{
+	static char buf[65536];
+	char ctl[CMSG_SPACE(4 * sizeof(int))];
+	int type = 0, fd[4];
+	socklen_t len = sizeof type;
+
+	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
+		die_with(EXIT_USAGE, "serve: fd 0 must be a SOCK_SEQPACKET socket");
+	j->serve = 1;
+	j->lock = s_box_dir(c, j->box, 1);
+	j->mntns = jail_prepare(c, j->box);
+	for (;;) {
+		struct iovec iov = { buf, sizeof buf - 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			.msg_controllen = sizeof ctl };
+		ssize_t n = recvmsg(0, &mh, MSG_CMSG_CLOEXEC);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+		if (n <= 0)
+			exit(n == 0 ? EXIT_DONE : EXIT_INTERNAL);   /* the caller is gone */
+		if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof fd) ||
+		    (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || buf[n - 1])
+			die_with(EXIT_USAGE, "serve: a request is NUL-ended words with four descriptors");
+		memcpy(fd, CMSG_DATA(cm), sizeof fd);
+		s_request(c, j, buf, (size_t)n, fd);
+		for (int i = 0; i < 4; i++)
+			close(fd[i]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct conf c;
 	static struct job j;
-	struct stat top, st;
-	int boxfd;
+	struct stat st;
 
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		die("prctl");
@@ -281,18 +372,26 @@ int main(int argc, char **argv)
 	j.box = (unsigned)s_num(argv[2], 0, c.boxes - 1, "box", EXIT_USAGE);
 	j.uid = c.first_uid + j.box;
 	if (!strcmp(argv[1], "clean") && argc == 3)
-		return s_clean(&c, j.box), EXIT_DONE;
+		return s_box_dir(&c, j.box, 0), s_clean(&c, j.box), EXIT_DONE;
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);    /* the caller's SIG_IGN must not reach the job */
+	sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
+	signal(SIGPIPE, SIG_IGN);    /* a closed result fd is an error, not a death */
+	if (setgroups(0, NULL) < 0)  /* the caller's groups must not reach the box */
+		die("setgroups");
+	errno = 0;
+	j.nice = getpriority(PRIO_PROCESS, 0);
+	if (!strcmp(argv[1], "serve") && argc == 3 && close_range(3, ~0U, 0) == 0)
+		s_serve(&c, &j);
 	if (strcmp(argv[1], "run"))
 		s_usage();
 	s_parse_run(&c, &j, argc, argv);
 	if ((j.result_fd > 3 && close_range(3, (unsigned)j.result_fd - 1, 0) < 0) ||
 	    close_range((unsigned)j.result_fd + 1, ~0U, 0) < 0)
 		die("close_range");
-	boxfd = s_box_dir(&c, j.box);
-	if (fstat(boxfd, &top) < 0 || fstatat(boxfd, "box", &st, AT_SYMLINK_NOFOLLOW) < 0)
-		die("stat box %u", j.box);
-	if (st.st_dev == top.st_dev)
-		die_with(EXIT_CONFIG, "box %u is not prepared: run `judgebox-helper clean %u`", j.box, j.box);
-	supervise(&c, &j, policy_compile(&c, j.policy));
+	j.io[1] = 1, j.io[2] = 2;
+	j.lock = s_box_dir(&c, j.box, 0);
+	j.mntns = jail_prepare(&c, j.box);
+	s_run(&c, &j);
 	return EXIT_DONE;
 }

@@ -109,3 +109,39 @@ void *policy_compile(const struct conf *c, const char *name)
 		die_with(EXIT_CONFIG, "%s: libseccomp lacks KILL_PROCESS", path);
 	return ctx;
 }
+
+/* The BPF program of policy NAME, compiled on first use and kept for the
+ * life of the process: a box's supervisor loads it into every job's filter
+ * without compiling again. libseccomp exports it into a pipe (at most 4,096
+ * instructions, 32 KiB, which a pipe's buffer holds). */
+const struct sock_fprog *policy_bpf(const struct conf *c, const char *name)
+{
+	static struct { char name[NAME_LEN + 1]; struct sock_fprog prog; } cache[16];
+	static struct sock_filter insns[4096];
+	static size_t used;
+	int p[2], rc;
+	ssize_t n;
+	void *ctx;
+	unsigned i;
+
+	for (i = 0; i < 16 && cache[i].name[0]; i++)
+		if (!strcmp(cache[i].name, name))
+			return &cache[i].prog;
+	if (i == 16)
+		die_with(EXIT_CONFIG, "more than 16 policies in one box's life");
+	ctx = policy_compile(c, name);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe");
+	if ((rc = seccomp_export_bpf(ctx, p[1])) < 0)
+		die_with(EXIT_CONFIG, "policy %s: cannot export it: %s", name, strerror(-rc));
+	close(p[1]);
+	n = read(p[0], insns + used, (sizeof insns / sizeof *insns - used) * sizeof *insns);
+	if (n <= 0 || n % (ssize_t)sizeof *insns || read(p[0], &rc, 1) != 0)
+		die_with(EXIT_CONFIG, "policy %s: its filter is too large", name);
+	close(p[0]);
+	seccomp_release(ctx);
+	snprintf(cache[i].name, sizeof cache[i].name, "%s", name);
+	cache[i].prog = (struct sock_fprog){ (unsigned short)(n / (ssize_t)sizeof *insns), insns + used };
+	used += (size_t)n / sizeof *insns;
+	return &cache[i].prog;
+}

@@ -15,7 +15,7 @@ static struct {
 	pid_t pid;
 	const char *killed_for;   /* the limit the box was killed for */
 	uint64_t start_ns, cpu_base;
-} S = { .pidfd = -1, .nfd = -1, .status = -1 };
+} S = { .pidfd = -1, .nfd = -1, .status = -1 };   /* one run's; reset for each */
 
 static uint64_t s_now(void)
 {
@@ -31,22 +31,30 @@ static void s_kill(const char *why)
 	syscall(SYS_pidfd_send_signal, S.pidfd, SIGKILL, NULL, 0);
 }
 
-/* The record on the result fd; judgebox-helper(8) documents every key. */
+/* The record on the result fd, in one write; judgebox-helper(8) documents
+ * every key. A served run's ends with exit=N, the code a one-shot exits with. */
 static void s_write_result(void)
 {
 	struct result *r = &S.r;
-	int fd = S.j->result_fd;
+	char buf[1024];
+	int n;
 
 	for (char *p = r->message; (p = strpbrk(p, "\r\n")); *p = ' ')
 		;
-	dprintf(fd, "status=%s\nexitcode=%d\nsignal=%d\ncpu_ms=%llu\ncpu_us=%llu\nwall_ms=%llu\n"
-		"wall_us=%llu\nmemory_kb=%llu\noom_killed=%d\n", r->status, r->exitcode, r->signal,
-		r->cpu_us / 1000, r->cpu_us, r->wall_us / 1000, r->wall_us, r->memory_kb, r->oom);
+	n = snprintf(buf, sizeof buf, "status=%s\nexitcode=%d\nsignal=%d\ncpu_ms=%llu\ncpu_us=%llu\n"
+		"wall_ms=%llu\nwall_us=%llu\nmemory_kb=%llu\noom_killed=%d\n", r->status, r->exitcode,
+		r->signal, r->cpu_us / 1000, r->cpu_us, r->wall_us / 1000, r->wall_us, r->memory_kb, r->oom);
 	if (r->syscall[0])
-		dprintf(fd, "syscall=%s\nargs=%#llx,%#llx,%#llx,%#llx,%#llx,%#llx\n", r->syscall,
-			r->args[0], r->args[1], r->args[2], r->args[3], r->args[4], r->args[5]);
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "syscall=%s\nargs=%#llx,%#llx,%#llx,%#llx,"
+			"%#llx,%#llx\n", r->syscall, r->args[0], r->args[1], r->args[2], r->args[3],
+			r->args[4], r->args[5]);
 	if (r->message[0])
-		dprintf(fd, "message=%s\n", r->message);
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "message=%s\n", r->message);
+	if (S.j->serve)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "exit=%d\n",
+			strcmp(r->status, "internal_error") ? EXIT_DONE : EXIT_INTERNAL);
+	if (write(S.j->result_fd, buf, (size_t)n) != n)
+		fprintf(stderr, "judgebox-helper: the record could not be written\n");
 }
 
 /* die()'s hook once the box exists: nothing survives, the record is written. */
@@ -204,40 +212,46 @@ static const char *s_status(struct result *r)
 	return r->signal ? "signal" : r->exitcode ? "exit" : "ok";
 }
 
-static void s_start(const struct conf *c, void *filter)
+/* Init, in new pid, net, ipc and uts namespaces; on v2 born in the job's
+ * cgroup (CLONE_INTO_CGROUP), on v1 moved there before it may go on. */
+static void s_start(const struct conf *c)
 {
-	struct clone_args ca = { .flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET |
-		CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD, .exit_signal = SIGCHLD };
-	int sp[2];
+	struct clone_args ca = { .flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
+		CLONE_NEWUTS | CLONE_PIDFD, .exit_signal = SIGCHLD };
+	int sp[2], into = cg_into(&S.g);
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		die("socketpair");
 	S.sock = sp[0];
 	ca.pidfd = (uint64_t)(uintptr_t)&S.pidfd;
+	if (into >= 0)
+		ca.flags |= CLONE_INTO_CGROUP, ca.cgroup = (uint64_t)into;
 	S.start_ns = s_now();        /* the wall clock runs from here, and anew at exec */
 	if ((S.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca)) < 0)
 		die("clone3");
 	if (S.pid == 0) {
 		close(sp[0]);
-		jail_init(c, S.j, sp[1], filter);
+		jail_init(c, S.j, sp[1]);
 	}
 	close(sp[1]);
-	cg_attach(&S.g, S.pid);
+	if (into < 0)
+		cg_attach(&S.g, S.pid);
 	if (write(S.sock, "G", 1) != 1)    /* init may go on: it is in the cgroup */
 		die("write to the box");
 }
 
-void supervise(const struct conf *c, const struct job *j, void *filter)
+/* One run, from a fresh cgroup to the record; the caller has reset every
+ * signal disposition, ignores SIGPIPE (a closed result fd is an error, not
+ * a death) and has dropped its supplementary groups. */
+void supervise(const struct conf *c, const struct job *j)
 {
+	memset(&S, 0, sizeof S);
+	S.pidfd = S.nfd = S.status = -1;
 	S.j = j;
 	S.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);   /* not our affinity: the job may widen its own */
-	if (setgroups(0, NULL) < 0)  /* the caller's groups must not reach the box */
-		die("setgroups");
-	signal(SIGPIPE, SIG_IGN);    /* a closed result fd is an error, not a death */
-	signal(SIGCHLD, SIG_DFL);    /* ignored, the kernel would reap init before waitid */
 	cg_create(&S.g, c, j);
 	die_hook = s_fail;
-	s_start(c, filter);
+	s_start(c);
 	setpriority(PRIO_PROCESS, 0, -10);   /* after the clone: a busy box must not delay a kill */
 	s_loop();
 	die_hook = NULL;
@@ -247,7 +261,11 @@ void supervise(const struct conf *c, const struct job *j, void *filter)
 	if (!strcmp(S.r.status, "internal_error") && !S.r.message[0])
 		strcpy(S.r.message, "the box's init died without a status");
 	cg_destroy(&S.g);
+	if (S.nfd >= 0)
+		close(S.nfd);
+	close(S.pidfd);
+	close(S.sock);
 	s_write_result();
 	if (!strcmp(S.r.status, "internal_error"))
-		_exit(EXIT_INTERNAL);
+		_exit(EXIT_INTERNAL);   /* and a box's supervisor with it: fail closed */
 }

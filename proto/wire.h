@@ -12,16 +12,17 @@
 #include <string.h>
 
 /* The highest protocol version spoken (PROTOCOL.md 3). */
-#define PROTO_V		2
+#define PROTO_V		3
 
 /* Run limits, in the order of PROTOCOL.md 7.1 and judgebox-helper(8). The
- * first eight are the helper's; output_kb is enforced by the daemon. */
+ * first nine are the helper's; output_kb is enforced by the daemon.
+ * cpu_share (thousandths of a CPU) may be 0: not set, helper.conf's own. */
 enum { L_CPU, L_WALL, L_MEM, L_PROCS, L_FSIZE, L_STACK, L_NOFILE, L_TMP,
-       L_OUTPUT, L_COUNT };
+       L_SHARE, L_OUTPUT, L_COUNT };
 #define L_HELPER_COUNT	L_OUTPUT	/* limits the helper takes */
 static const char *const wire_limit_names[L_COUNT] = {
 	"cpu_ms", "wall_ms", "memory_kb", "procs", "fsize_kb", "stack_kb",
-	"nofile", "tmp_kb", "output_kb",
+	"nofile", "tmp_kb", "cpu_share", "output_kb",
 };
 
 /* The index of a limit name ("cpu_ms", or the helper's and the CLI's

@@ -29,6 +29,7 @@ limit fsize-kb 65536 1048576
 limit stack-kb 65536 1048576
 limit nofile 64 1024
 limit tmp-kb 65536 262144
+limit cpu-share 2000 2000
 CONF
 chmod 644 "$b/helper.conf"
 "$top/tests/vm/vm-run.sh" -t 600 \

@@ -111,6 +111,82 @@ box_run 6 -- $P ok;               is "$(field status)" ok "the next run in that 
 cg=$(ls -d /sys/fs/cgroup/*/$JB_CGROUP/box6 /sys/fs/cgroup/$JB_CGROUP/box6 2>/dev/null | wc -l)
 is "$cg" 0 "and leaves no cgroup behind, the stale one included"
 
+# Loopback on request (--network=loopback; a language's `network = loopback`):
+# a server and its client in one job talk over 127.0.0.1; by default they cannot.
+LO='import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+c = socket.create_connection(s.getsockname()); a, _ = s.accept(); c.send(b"over lo"); print(a.recv(7).decode())'
+box_run 0 --network=loopback -- /usr/bin/python3 -c "$LO"
+is "$(field status)/$(cat $OUT/stdout)" "ok/over lo" "--network=loopback: a server and its client in one job talk over 127.0.0.1"
+box_run 0 -- /usr/bin/python3 -c "$LO"
+is "$(field status)/$(field exitcode)/$(cat $OUT/stdout)/$(grep -Ec 'Network is unreachable|Cannot assign requested address' $OUT/stderr)" "exit/1//1" "by default there is no loopback: the client cannot reach its server on 127.0.0.1"
+box_run 0 --network=loopback -- $P connect "$(cat $OUT/port 2>/dev/null || echo 9)"
+grep -q 'connect failed' $OUT/stdout; ok $? "with loopback, the host's 127.0.0.1 is still out of reach (the run's own lo)"
+
+# serve: box 7's supervisor, driven the way judgeboxd drives it (one
+# request per step, with four descriptors, over a SOCK_SEQPACKET socket).
+chown jbtest "$OUT"
+serve() { SERVE_OUT=$OUT setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- \
+	/usr/bin/python3 "$TOP/tests/lib/serve_client.py" "$HELPER" 7 "$@" > "$OUT/serve" 2>"$OUT/serve.err"; }
+sline() { sed -n "s/^$1: //p" "$OUT/serve"; }
+serve "run 7 -- $P ok" "run 7 -- $P write /box/mark" "run 7 -- $P read /box/mark" "clean 7" \
+	"run 7 -- $P read /box/mark" "run 7 --memory-kb=65536 -- $P alloc 200" "run 7 -- $P ok" \
+	"run 7 --cpu-ms=300 -- $P forever" "run 7 -- $P pids" "run 7 -- $P ptrace" "run 7 -- $P ids" \
+	"run 7 -- /usr/bin/head -c 400 /proc/self/stat"
+is "$(sline 0 | grep -o 'status=[a-z_]*') $(cat $OUT/0.stdout)" "status=ok hello from the box" "serve: a run's record, and its stdout is the request's first output descriptor"
+is "$(sline 0 | grep -o 'exit=[0-9]*$')" "exit=0" "serve: a run's record ends with exit=0"
+is "$(sline 2 | grep -o 'exitcode=[0-9]*')/$(sline 3)/$(sline 4 | grep -o 'exitcode=[0-9]*')" "exitcode=0/exit=0/exitcode=1" "serve: /box persists from run to run until a clean request, and not after it"
+is "$(sline 5 | grep -o 'status=[a-z_]*')/$(sline 6 | grep -o 'status=[a-z_]* .*oom_killed=[0-9]*' | sed 's/ .* / /')" "status=memory_limit/status=ok oom_killed=0" "serve: after an OOM, the next run reports no OOM"
+mem=$(sline 6 | sed -n 's/.*memory_kb=\([0-9]*\).*/\1/p'); [ "${mem:-99999}" -lt 8192 ]; ok $? "serve: and its own peak memory (${mem:-?} KiB), from a fresh cgroup"
+cpu=$(sline 7 | sed -n 's/.* cpu_ms=\([0-9]*\).*/\1/p'); [ "$(sline 7 | grep -o 'status=[a-z_]*')" = status=cpu_limit ] && [ "${cpu:-0}" -ge 300 ] && [ "$cpu" -le 320 ]
+ok $? "serve: cpu_limit lands within 20 ms of the limit (${cpu:-?} ms for 300)"
+is "$(tr '\n' ' ' < $OUT/8.stdout)" "1 2 " "serve: each run has its own pid namespace (init and the job, pids 1 and 2)"
+is "$(sline 9 | grep -o 'syscall=[a-z]*')" "syscall=ptrace" "serve: a violation is named from the cached filter"
+grep -q "^uid=$((JB_FIRST_UID + 7)) " $OUT/10.stdout && grep -q '^Seccomp:.2' $OUT/10.stdout; ok $? "serve: the job runs as box 7's uid under a seccomp filter"
+is "$(cut -d' ' -f19 $OUT/11.stdout)" "$(cut -d' ' -f19 /proc/$$/stat)" "serve: a later job has the caller's nice value, not the supervisor's -10"
+is "$(tail -n 1 $OUT/serve)" "exit 0" "serve: it exits 0 when its socket is closed"
+serve "run 6 -- $P ok"; is "$(tail -n 1 $OUT/serve)" "exit 64" "serve: a request for another box is refused and ends the process (64)"
+serve "run 7 --cpu-ms=999999999 -- $P ok"; is "$(tail -n 1 $OUT/serve)" "exit 64" "serve: a limit above its ceiling is refused as on the command line (64)"
+serve "run 7 -- /no/such/program" "run 7 -- $P ok"
+is "$(sline 0 | grep -o 'status=[a-z_]*') $(sline 0 | grep -o 'exit=[0-9]*$') $(tail -n 1 $OUT/serve)" "status=internal_error exit=71 exit 71" "serve: an internal error is recorded (exit=71) and ends the process: fail closed"
+serve "run 7 -- /usr/bin/readlink /proc/self/fd/0 /proc/self/fd/3"
+is "$(cat $OUT/0.stdout)" "/dev/null" "serve: the job's fd 0 is the request's, not the socket, and it has no fd 3"
+left=$(ps -eo uid= | awk -v u=$((JB_FIRST_UID + 7)) '$1 == u' | wc -l)
+is "$left" 0 "serve: no process of box 7 remains"
+
+# CPU share: optional in helper.conf. Without its line (as in older configs)
+# a run has no CPU quota and cannot ask for one.
+JB_CPU_SHARE= write_conf
+hrun run 0 --result-fd=3 -- $P ok 3>$OUT/result >/dev/null; is "$(field status)" ok "no cpu-share line in helper.conf: runs work as before"
+hrun run 0 --result-fd=3 --cpu-share=500 -- $P ok 3>/dev/null 2>$OUT/err
+is "$?/$(grep -c 'cpu-share: helper.conf sets no ceiling for it' $OUT/err)" 64/1 "no cpu-share line in helper.conf: --cpu-share is refused, naming the missing ceiling"
+JB_CPU_SHARE="limit cpu-share 1000 1500" write_conf
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then qf=cpu.max; qd=/sys/fs/cgroup/$JB_CGROUP
+else qf=cpu.cfs_quota_us; qd=/sys/fs/cgroup/cpu/$JB_CGROUP; fi
+# quota BOX [options]: the box's CPU quota file, read while a run sleeps in it.
+quota() {
+	b=$1; shift
+	hrun run "$b" --result-fd=3 --wall-ms=5000 "$@" -- $P sleep 1500 3>/dev/null >/dev/null 2>&1 &
+	qp=$! q=
+	for i in $(seq 100); do q=$(cat "$qd/box$b/$qf" 2>/dev/null) && [ -n "$q" ] && break; sleep 0.02; done
+	wait "$qp"
+	echo "${q% 100000}"
+}
+is "$(quota 1 --cpu-share=500)" 50000 "cpu-share=500: the box's $qf is 50000 (µs per 100 ms period)"
+is "$(quota 1)" 100000 "no --cpu-share: helper.conf's default (1000) applies, $qf 100000"
+# Two spinning threads for a second of wall time under half a CPU: a cap, so
+# it holds however loaded the machine is (uncapped, they could take 2 CPUs).
+box_run 0 --cpu-share=500 --wall-ms=1000 --cpu-ms=10000 -- $PROGS/cpuhog threads 2
+cpu=$(field cpu_ms) wall=$(field wall_ms)
+is "$(field status)" wall_limit "two spinning threads under cpu-share=500 run to the wall limit"
+[ -n "$cpu" ] && [ -n "$wall" ] && [ "$cpu" -gt 0 ] && [ $((cpu * 10)) -le $((wall * 7)) ]
+ok $? "and get at most 70% of one CPU (${cpu:-?} ms of CPU in ${wall:-?} ms of wall)"
+hrun run 0 --result-fd=3 --cpu-share=1501 -- $P ok 3>/dev/null 2>$OUT/err
+is "$?/$(grep -c "cpu-share: .1501. is not a number in \[10, 1500\]" $OUT/err)" 64/1 "a cpu-share above the config's ceiling is refused"
+hrun run 0 --result-fd=3 --cpu-share=5 -- $P ok 3>/dev/null 2>/dev/null; is "$?" 64 "a cpu-share under 10 (a 1 ms quota, the kernel's least) is refused"
+JB_CPU_SHARE="limit cpu-share 5 100" write_conf
+hrun run 0 --result-fd=3 -- $P ok 3>/dev/null 2>/dev/null; is "$?" 78 "a config cpu-share default under 10 is a config error (78)"
+write_conf
+
 # Refusals.
 setpriv --reuid=jbother --regid=jbother --init-groups -- "$HELPER" run 0 -- $P ok 2>$OUT/err
 is "$?" 77 "a caller outside the controller's group is refused (exit 77)"

@@ -5,14 +5,21 @@
 #  1. start-up cost, measured side by side and interleaved (A,B,C,A,B,C,...)
 #     by tests/bench/spawn (posix_spawn + waitpid timed with CLOCK_MONOTONIC),
 #     every command run by the unprivileged test user jbtest:
-#       A  judgebox-helper run 0 -- /bin/true   (everything on: namespaces,
-#          cgroup, seccomp with the default policy, the supervisor)
-#       B  /bin/true                            (bare fork+exec+wait)
-#       C  bwrap with comparable isolation running /bin/true
-#     median and p90 of each, and the ratios A/B and C/B;
+#       served   a job as judgeboxd pays it (issue 13): `clean 0` then
+#                `run 0 -- /bin/true` sent to a `judgebox-helper serve 0`
+#                started once (everything on: namespaces, a fresh cgroup,
+#                seccomp with the default policy, the supervisor)
+#       oneshot  judgebox-helper run 1 -- /bin/true (the box prepared anew)
+#       bare     /bin/true                  (bare fork+exec+wait)
+#       bwrap    bwrap --unshare-all ... /bin/true
+#       firejail firejail --noprofile --net=none ... /bin/true (installed
+#                with apt if missing, as bubblewrap is)
+#       isolate  isolate --run -- /bin/true, if isolate is installed
+#     median and p90 of each, and each median's ratio to bare;
 #  2. CPU-limit overshoot: probe's busy loop under --cpu-ms, the reported CPU
 #     time minus the limit over several runs, median and max.
-# Context goals (not asserted): helper <= 3x bare fork+exec; overshoot <= 5 ms.
+# Context goals (issue 13, not asserted): served <= 2.5x bare spawn and below
+# bwrap; overshoot <= 5 ms (max over 20).
 #
 # Needs root (it installs the helper setuid through tests/lib/helper-env.sh,
 # as the tests do). The timing driver is built into BUILD_DIR/bench/spawn
@@ -49,7 +56,14 @@ RES=$JB/bench
 mkdir -p "$RES"
 chown jbtest "$RES"
 
+# The contenders are Debian packages: installed here if missing (not in make check).
+for pkg in bubblewrap:bwrap firejail:firejail; do
+	command -v "${pkg#*:}" >/dev/null || apt-get install -y --no-install-recommends "${pkg%:*}" >/dev/null 2>&1 ||
+		echo "(could not install ${pkg%:*}: it is left out)"
+done
 BWRAP=$(command -v bwrap || true)
+FIREJAIL=$(command -v firejail || true)
+ISOLATE=$(command -v isolate || true)
 # bwrap's root: /usr read-only, and /bin /lib /lib64 /sbin as the merged-/usr
 # symlinks (or read-only binds on a host without merged /usr).
 bwrap_args=(--unshare-all --die-with-parent --new-session --ro-bind /usr /usr)
@@ -65,37 +79,46 @@ echo "host: $(uname -sr), $(nproc) CPU(s), cgroup $cgv, load average $(cut -d' '
 echo
 
 # 1. Start-up cost, interleaved.
-cmds=(helper "$HELPER" run 0 --result-fd=3 -- /bin/true ::: bare /bin/true)
+cmds=(served @serve "$HELPER" 0 /bin/true ::: oneshot "$HELPER" run 1 --result-fd=3 -- /bin/true ::: bare /bin/true)
 [ -n "$BWRAP" ] && cmds+=(::: bwrap "$BWRAP" "${bwrap_args[@]}" /bin/true)
+[ -n "$FIREJAIL" ] && cmds+=(::: firejail "$FIREJAIL" --quiet --noprofile --net=none --private-tmp \
+	--private-dev --nogroups --nonewprivs --seccomp /bin/true)
+if [ -n "$ISOLATE" ] && "$ISOLATE" --box-id=9 --cg --init >/dev/null 2>&1; then
+	cmds+=(::: isolate "$ISOLATE" --box-id=9 --cg --run -- /bin/true)
+fi
 echo "== start-up: $RUNS interleaved runs each (after $WARMUP warm-up rounds), all as user jbtest"
 if ! "$SPAWN" -n "$RUNS" -w "$WARMUP" -u jbtest -r "$RES" -- "${cmds[@]}" > "$RES/spawn.out"; then
 	echo "(the timing driver failed; no start-up figures)"
 fi
+[ -n "$ISOLATE" ] && "$ISOLATE" --box-id=9 --cg --cleanup >/dev/null 2>&1
 if [ -s "$RES/spawn.out" ]; then
 	awk '
 	{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[$1, kv[1]] = kv[2] }; order[++n] = $1 }
 	END {
-		desc["helper"] = "judgebox-helper run -- /bin/true"
-		desc["bare"]   = "posix_spawn+wait /bin/true"
-		desc["bwrap"]  = "bwrap --unshare-all ... /bin/true"
-		printf "  %-7s %-36s %10s %10s %10s %6s\n", "", "command", "median ms", "p90 ms", "min ms", "fails"
+		desc["served"]   = "judgebox-helper served: clean + run, what judgeboxd pays per job"
+		desc["oneshot"]  = "judgebox-helper run (one-shot, box prepared anew)"
+		desc["bare"]     = "bare spawn: posix_spawn+wait /bin/true"
+		desc["bwrap"]    = "bwrap --unshare-all"
+		desc["firejail"] = "firejail --noprofile --net=none --private-tmp ..."
+		desc["isolate"]  = "isolate --run (box initialised once)"
+		b = v["bare", "median_us"]
+		printf "  | %-66s | %9s | %9s | %5s | %13s |\n", "per run of /bin/true", "median ms", "p90 ms", "fails", "x bare spawn"
+		printf "  |%s|%s|%s|%s|%s|\n", "--------------------------------------------------------------------", "-----------", "-----------", "-------", "---------------"
 		for (i = 1; i <= n; i++) {
 			k = order[i]
-			printf "  %-7s %-36s %10.3f %10.3f %10.3f %6d\n", k, desc[k], v[k, "median_us"] / 1000,
-				v[k, "p90_us"] / 1000, v[k, "min_us"] / 1000, v[k, "fails"]
+			printf "  | %-66s | %9.3f | %9.3f | %5d | %13.2f |\n", desc[k], v[k, "median_us"] / 1000,
+				v[k, "p90_us"] / 1000, v[k, "fails"], (b > 0 ? v[k, "median_us"] / b : 0)
 		}
-		b = v["bare", "median_us"]
-		if (b > 0) {
-			printf "  ratio helper/bare (medians): %.2f   (goal <= 3; helper costs %.3f ms over bare)\n",
-				v["helper", "median_us"] / b, (v["helper", "median_us"] - b) / 1000
-			if (("bwrap", "median_us") in v)
-				printf "  ratio bwrap/bare  (medians): %.2f\n", v["bwrap", "median_us"] / b
-		}
+		if (b > 0 && ("bwrap", "median_us") in v)
+			printf "  served/bwrap (medians): %.2f   (goals: served <= 2.5x bare spawn, and below bwrap)\n",
+				v["served", "median_us"] / v["bwrap", "median_us"]
 	}' "$RES/spawn.out"
-	rec=$(sed -n 's/^status=//p' "$RES/helper.fd3" 2>/dev/null)
-	jw=$(sed -n 's/^wall_us=//p' "$RES/helper.fd3" 2>/dev/null)
-	echo "  last helper record: status=${rec:-none}, the job's own wall time ${jw:-?} us (helper's figure)"
+	rec=$(sed -n 's/^status=//p' "$RES/served.fd3" 2>/dev/null)
+	jw=$(sed -n 's/^wall_us=//p' "$RES/served.fd3" 2>/dev/null)
+	echo "  last served record: status=${rec:-none}, the job's own wall time ${jw:-?} us (helper's figure)"
 	[ -n "$BWRAP" ] || echo "  bwrap: not installed, skipped"
+	[ -n "$FIREJAIL" ] || echo "  firejail: not installed, skipped"
+	[ -n "$ISOLATE" ] || echo "  isolate: not installed, skipped"
 fi
 echo
 

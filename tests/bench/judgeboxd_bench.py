@@ -9,6 +9,9 @@
 #                     the same program N times through judgebox-helper alone,
 #                     driven by a two-worker loop (run + clean per job): what
 #                     the daemon adds on top of its helper
+#   served N HELPER PROG BOX0 BOX1
+#                     the same through two `judgebox-helper serve` processes
+#                     (clean + run requests per job), as judgeboxd drives them
 #   overhead N FILE   Python hello: submit-to-result through judgeboxd vs a
 #                     bare /usr/bin/python3 FILE start, interleaved, medians
 import os, statistics, sys, time
@@ -82,6 +85,44 @@ def direct(n, helper, prog, b0, b1):
     print("direct runs=%d seconds=%.2f runs_per_s=%.1f" % (done, dt, done / dt))
 
 
+def served(n, helper, prog, b0, b1):
+    import select, socket, subprocess
+    srv = {}
+    for b in (b0, b1):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        subprocess.Popen([helper, "serve", b], stdin=theirs, close_fds=True)
+        theirs.close()
+        srv[b] = ours
+    null = os.open("/dev/null", os.O_RDWR)
+
+    def send(b, words):
+        r, w = os.pipe()
+        socket.send_fds(srv[b], [b"".join(x.encode() + b"\0" for x in words)], [null, null, null, w])
+        os.close(w)
+        return r
+    run = lambda b: send(b, ["run", b, "--policy=strict", "--", prog])
+    todo, done, pending = n, 0, {}
+    t0 = time.monotonic()
+    for b in (b0, b1):
+        if todo:
+            todo -= 1
+            pending[run(b)] = (b, "run")
+    while pending:
+        ready, _, _ = select.select(list(pending), [], [])
+        for r in ready:
+            rec = os.read(r, 4096)
+            os.close(r)
+            b, phase = pending.pop(r)
+            if phase == "run":
+                done += b"status=ok" in rec
+                pending[send(b, ["clean", b])] = (b, "clean")
+            elif todo:
+                todo -= 1
+                pending[run(b)] = (b, "run")
+    dt = time.monotonic() - t0
+    print("served runs=%d seconds=%.2f runs_per_s=%.1f" % (done, dt, done / dt))
+
+
 def overhead(n, path):
     src = open(path, "rb").read()
     s = dealer()
@@ -107,5 +148,7 @@ if __name__ == "__main__":
         throughput(int(sys.argv[2]))
     elif mode == "direct":
         direct(int(sys.argv[2]), *sys.argv[3:7])
+    elif mode == "served":
+        served(int(sys.argv[2]), *sys.argv[3:7])
     elif mode == "overhead":
         overhead(int(sys.argv[2]), sys.argv[3])

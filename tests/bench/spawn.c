@@ -12,6 +12,13 @@
  * drops to USER (its primary group and supplementary groups) before the first
  * run, so every command is run by the same unprivileged caller.
  *
+ * A command `LABEL @serve HELPER BOX PROG ARG...` is judgebox-helper's served
+ * mode, as judgeboxd drives it: `HELPER serve BOX` is started once (before
+ * the warm-up, with the driver's credentials) on a SOCK_SEQPACKET socket,
+ * and each run is what the daemon pays per job: the request `clean BOX`,
+ * then `run BOX -- PROG ARG...`, each with /dev/null as 0-2 and a pipe for
+ * the record, timed from the first send to the end of the second record.
+ *
  * Prints one line per command, microseconds:
  *   LABEL runs=N fails=F median_us=.. p90_us=.. min_us=.. max_us=.. mean_us=..
  * fails counts runs that did not exit 0; the figures include them. Exits 0
@@ -26,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,14 +43,8 @@ struct cmd {
 	char **argv;
 	char fd3[4096];
 	double *us;
-	int fails;
+	int fails, sock;        /* sock: to a served helper, or -1 */
 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 static double now_us(void)
 {
@@ -50,6 +52,87 @@ static double now_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
+
+/* Start `HELPER serve BOX` for an @serve command (argv: @serve HELPER BOX ...). */
+static void serve_start(struct cmd *c)
+{
+	char *argv[] = { c->argv[1], "serve", c->argv[2], NULL };
+	static char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	posix_spawn_file_actions_t fa;
+	int sp[2], e;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		perror("spawn: socketpair");
+		exit(1);
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sp[1], 0);
+	if ((e = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp))) {
+		fprintf(stderr, "spawn: %s: %s\n", argv[0], strerror(e));
+		exit(1);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(sp[1]);
+	c->sock = sp[0];
+}
+
+/* One request to a served helper, words from argv; 0 if its record says
+ * exit=0. */
+static int serve_request(struct cmd *c, char **words)
+{
+	char buf[8192], ctl[CMSG_SPACE(4 * sizeof(int))] = { 0 }, rec[2048];
+	int p[2], null = open("/dev/null", O_RDWR | O_CLOEXEC), fds[4];
+	size_t k = 0, got = 0;
+	ssize_t n;
+
+	for (; *words && k + strlen(*words) + 1 <= sizeof buf; words++)
+		k += (size_t)sprintf(buf + k, "%s", *words) + 1;
+	if (null < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	fds[0] = fds[1] = fds[2] = null, fds[3] = p[1];
+	struct iovec iov = { buf, k };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+		.msg_controllen = sizeof ctl };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	*cm = (struct cmsghdr){ CMSG_LEN(sizeof fds), SOL_SOCKET, SCM_RIGHTS };
+	memcpy(CMSG_DATA(cm), fds, sizeof fds);
+	n = sendmsg(c->sock, &mh, MSG_NOSIGNAL);
+	close(null), close(p[1]);
+	while (n >= 0 && (n = read(p[0], rec + got, sizeof rec - 1 - got)) > 0)
+		got += (size_t)n;
+	close(p[0]);
+	rec[got] = '\0';
+	if (c->fd3[0] && strcmp(c->fd3, "/dev/null") && strstr(rec, "status=")) {
+		FILE *f = fopen(c->fd3, "w");
+		if (f)
+			fputs(rec, f), fclose(f);
+	}
+	return strstr(rec, "exit=0\n") ? 0 : -1;
+}
+
+/* One job through a served helper: clean, then run; its wall time. */
+static double serve_once(struct cmd *c)
+{
+	char *clean[] = { "clean", c->argv[2], NULL }, *run[256] = { "run", c->argv[2], "--" };
+	int k = 3;
+	double t0;
+
+	for (char **a = c->argv + 3; *a && k < 255; a++)
+		run[k++] = *a;
+	run[k] = NULL;
+	t0 = now_us();
+	if (serve_request(c, clean) || serve_request(c, run))
+		c->fails++;
+	return now_us() - t0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
 
 /* One run of C; its wall time in microseconds, or < 0 if it could not start. */
 static double run_once(struct cmd *c)
@@ -60,6 +143,8 @@ static double run_once(struct cmd *c)
 	int st, e;
 	double t0, t1;
 
+	if (c->sock >= 0)
+		return serve_once(c);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -133,6 +218,9 @@ int main(int argc, char **argv)
 		c->label = argv[i];
 		c->argv = &argv[i + 1];
 		c->fails = 0;
+		c->sock = -1;
+		if (!strcmp(c->argv[0], "@serve") && j - i < 5)
+			usage();
 		if (dir)
 			snprintf(c->fd3, sizeof c->fd3, "%s/%s.fd3", dir, c->label);
 		else
@@ -149,6 +237,9 @@ int main(int argc, char **argv)
 
 	if (user)
 		drop_to(user);
+	for (int k = 0; k < ncmd; k++)
+		if (!strcmp(cmds[k].argv[0], "@serve"))
+			serve_start(&cmds[k]);
 
 	for (int r = 0; r < warm; r++)
 		for (int k = 0; k < ncmd; k++)

@@ -2,14 +2,16 @@
  * the one copy of them that cannot share it: the helper's limit names
  * (helper/main.c links nothing of ours). They must be wire.h's first
  * L_HELPER_COUNT names with '-' for '_', in the same order, or a limit
- * the daemon sends as --cpu-ms would land on another. argv[1]: the top
- * of the tree. */
+ * the daemon sends as --cpu-ms would land on another; and that the
+ * daemon's helper argv carries --cpu-share only when it is set.
+ * argv[1]: the top of the tree. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../proto/wire.h"
+#include "../../controller/spawn.h"
 #include "../lib/tap.h"
 
 /* The string literals of the initializer of `limit_names` in src, up to
@@ -29,6 +31,27 @@ static int s_helper_names(const char *src, char names[][32], int max)
 		p = q + 1;
 	}
 	return n;
+}
+
+/* The daemon's helper argv carries --cpu-share only when it is set: 0 is
+ * "none, or helper.conf's default", which the helper would refuse. */
+static void s_share_argv(void)
+{
+	static lang_t l;		/* no env, no network */
+	limits_t lim = { 1000, 3000, 262144, 64, 65536, 262144, 64, 65536, 0, 64 };
+	char *argv[ARGV_FIXED + 41], buf[4096], words[2][1024];
+	for (int k = 0; k < 2; k++) {
+		spawn_cmd c = { 3, &l, lim, "default", "prog", false, NULL, NULL, NULL };
+		words[k][0] = 0;
+		if (spawn_argv(&c, argv, buf, sizeof buf) == 0)
+			for (int i = 0; argv[i] && strcmp(argv[i], "--"); i++)
+				snprintf(words[k] + strlen(words[k]), 1024 - strlen(words[k]), "%s ", argv[i]);
+		lim[L_SHARE] = 500;
+	}
+	ok(!strstr(words[0], "--cpu-share") && strstr(words[0], "--tmp-kb=65536 --policy="),
+	   "spawn_argv: cpu_share 0 is no --cpu-share (%s)", words[0]);
+	ok(strstr(words[1], "--tmp-kb=65536 --cpu-share=500 --policy=") != NULL,
+	   "spawn_argv: cpu_share 500 is --cpu-share=500 (%s)", words[1]);
 }
 
 static char *s_slurp(const char *path)
@@ -72,6 +95,7 @@ int main(int argc, char **argv)
 	ok(!S_TERMINAL(S_QUEUED) && !S_TERMINAL(S_COMPILING) && !S_TERMINAL(S_RUNNING) &&
 	   S_TERMINAL(S_JUDGED) && S_TERMINAL(S_CANCELLED) && S_TERMINAL(S_FAILED),
 	   "judged, cancelled and failed are final; queued, compiling and running are not");
+	s_share_argv();
 	free(src);
 	return done_testing();
 }
