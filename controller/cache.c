@@ -122,22 +122,35 @@ static int s_copy_dir(int from, int to, const lang_t *filter)
 	return s_copy_tree(from, to, filter, 0, &t);
 }
 
-/* ---- entries ---- */
-
-static int s_dir(const cache_t *self, uint64_t entry, bool create)
-{
-	char p[700];
-	snprintf(p, sizeof p, "%s/cache/%" PRIu64, self->c->state_dir, entry);
-	if (create && mkdir(p, 0750) < 0 && errno != EEXIST)
-		return -1;
-	return open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-}
+/* ---- entries ----
+ *
+ * An entry's directory is whole only with its COMPLETE file, made after
+ * the last artifact was copied (a name s_copy_tree never copies): a copy
+ * cut short (a full disk, a crash) is never used, and is built again. */
+#define COMPLETE ".complete"
 
 static void s_drop(const cache_t *self, uint64_t entry)
 {
 	char p[700];
 	snprintf(p, sizeof p, "%s/cache/%" PRIu64, self->c->state_dir, entry);
 	dir_remove(p);
+}
+
+/* Entry's directory: create: a new, empty one (what a turn that was not
+ * committed left under the same number goes); else a whole one. */
+static int s_dir(const cache_t *self, uint64_t entry, bool create)
+{
+	char p[700];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/cache/%" PRIu64, self->c->state_dir, entry);
+	if (create)
+		s_drop(self, entry);
+	if (create && mkdir(p, 0750) < 0)
+		return -1;
+	int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && !create && fstatat(fd, COMPLETE, &st, AT_SYMLINK_NOFOLLOW))
+		return close(fd), -1;
+	return fd;
 }
 
 /* The key's blob: the language's recipe, the files, and the entry file
@@ -172,8 +185,9 @@ int cache_lookup(cache_t *self, const lang_t *l, const msgpack_object *files,
 	int hit = store_cache_find(self->st, *key, blob, len, entry);
 	free(blob);
 	int dir = hit > 0 ? s_dir(self, *entry, false) : -1;
-	if (hit > 0 && dir < 0) {	/* the files are gone: build again */
+	if (hit > 0 && dir < 0) {	/* the files are gone, or not whole: build again */
 		store_cache_drop(self->st, *entry);
+		s_drop(self, *entry);
 		hit = 0;
 	}
 	if (dir >= 0)
@@ -188,20 +202,26 @@ int cache_store(cache_t *self, const lang_t *l, const msgpack_object *files,
 	uint64_t ev[16];
 	char *blob = s_blob(l, files, main, &len);
 	int to = -1;
+	bool added = false;
 	store_begin(self->st);
 	if (blob && !store_cache_add(self->st, key, blob, len, entry,
 				     self->c->cache_entries, ev, &nev)) {
 		for (size_t i = 0; i < nev; i++)
 			s_drop(self, ev[i]);
 		to = s_dir(self, *entry, true);
+		added = true;
 	}
 	free(blob);
 	int r = from < 0 || to < 0 ? -1 : s_copy_dir(from, to, l);
+	if (!r)
+		r = boxfs_put(to, COMPLETE, strlen(COMPLETE), "", 0, 0600);
 	if (to >= 0)
 		close(to);
-	if (r == -2) {
+	if (r && added) {	/* over the caps, or cut short: never used */
+		int e = errno;
 		store_cache_drop(self->st, *entry);
 		s_drop(self, *entry);
+		errno = e;
 	}
 	return r;
 }

@@ -12,10 +12,12 @@
  * verdicts and the end are in the files below this one (judge_int.h).
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "boxfs.h"
@@ -51,9 +53,34 @@ static int s_put_files(job_t *j, const msgpack_object *files)
 {
 	int dir = box_dir(j->box);
 	int r = boxfs_put_files(dir, files);
+	if (r)
+		jt_why(j, "cannot write the sources into box %u", box_number(j->box));
 	if (dir >= 0)
 		close(dir);
 	return r;
+}
+
+/* Whether the state directory has min_free_kb free. A step's files there
+ * (the compiler's messages, a checker's) are written by the step itself,
+ * which sees ENOSPC as its own failure: with less than that free before or
+ * after a step, the step cannot be trusted (j->why says so), and the
+ * attempt is done again later. A run's output never goes there from the
+ * job (pipes, judge_out.c); the daemon's spool of a judged test's stdout
+ * fails the step itself if it cannot be written, and this check keeps it
+ * from starting on a disk that is nearly full. */
+static bool s_space_ok(job_t *j, bool after)
+{
+	struct statvfs v;
+	char p[1024];
+	if (!j->c->min_free_kb || statvfs(box_io_path(j->box, "", p, sizeof p), &v))
+		return true;
+	uint64_t kb = (uint64_t)v.f_bavail * v.f_frsize / 1024;
+	if (kb >= j->c->min_free_kb)
+		return true;
+	snprintf(j->why, sizeof j->why, "the state directory has %" PRIu64 " KiB free, "
+		 "less than min_free_kb (%" PRIu64 ")%s", kb, j->c->min_free_kb,
+		 after ? " after the step: what it wrote there may be cut short" : "");
+	return false;
 }
 
 /* Compile the sources in the box: the job's program (COMPILE, output to
@@ -73,7 +100,7 @@ static int s_start_compile(job_t *j, const lang_t *l, box_phase ph)
 		return -1;
 	int out = box_io_open(j->box, ph == BOX_COMPILE ? "compile.out" : "vcompile.out");
 	if (out < 0)
-		return -1;
+		return jt_why(j, "cannot open the compiler's output file in the state directory");
 	int r = box_spawn(j->box, ph, argv, -1, out, out);
 	close(out);
 	return r;
@@ -86,6 +113,8 @@ static void s_tested(job_t *j)
 {
 	char msg[256] = "";
 	const char *v = jt_verdict(j, msg, sizeof msg);
+	if (!v)
+		return je_helper_failed(j, "compare", NULL);
 	s_judged(j, v, msg, NAN);
 }
 
@@ -110,7 +139,7 @@ static int s_begin_prog(job_t *j)
 	int hit = *j->lang->compile ? cache_lookup(j->cache, j->lang, j->files, main,
 						   &j->cache_key, &j->cache_entry) : 1;
 	if (hit < 0)
-		return -1;
+		return jt_why(j, "cannot look the program up in the compile cache");
 	if (hit) {
 		s_state(j, S_RUNNING);
 		return s_to_run(j);
@@ -126,12 +155,15 @@ static int s_begin(job_t *j)
 	const desc_validator *val = &j->desc.validator;
 	store_begin(j->st);
 	j->state = -1;
+	store_tests_clear(j->st, j->js.id);	/* an attempt whose end was not kept */
+	if (!s_space_ok(j, false))
+		return -1;
 	if (!j->desc.has_validator || !*j->vlang->compile)
 		return s_begin_prog(j);
 	int hit = cache_lookup(j->cache, j->vlang, val->files, NULL, &j->vcache_key,
 			       &j->vcache_entry);
 	if (hit < 0)
-		return -1;
+		return jt_why(j, "cannot look the output validator up in the compile cache");
 	if (hit)
 		return s_begin_prog(j);
 	s_state(j, S_COMPILING);
@@ -145,6 +177,8 @@ static int s_cache_store(job_t *j, const lang_t *l, const msgpack_object *files,
 {
 	int from = box_dir(j->box);
 	int r = cache_store(j->cache, l, files, main, key, from, entry);
+	if (r == -1)
+		jt_why(j, "cannot keep the compiled program in the compile cache");
 	if (from >= 0)
 		close(from);
 	return r;
@@ -274,7 +308,8 @@ static void s_peer_reaped(void *arg, box_t *b, int code, char *rec)
 	spawn_parse_record(rec, &j->chk);
 	if (!j->has_job || j->killed || !j->interactive)
 		return;
-	if (code != 0 || !j->chk.ran || !strcmp(j->chk.status, "internal_error")) {
+	if (code != 0 || !j->chk.ran || !strcmp(j->chk.status, "internal_error") ||
+	    j->lost || !s_space_ok(j, true)) {
 		j->ended |= 2;		/* s_ran sees that the helper failed */
 		snprintf(j->chk.status, sizeof j->chk.status, "internal_error");
 		if (j->ended == 3)
@@ -284,14 +319,20 @@ static void s_peer_reaped(void *arg, box_t *b, int code, char *rec)
 	s_side_ended(j, 2);
 }
 
+/* A run ended: its record came and its pipes are at EOF. Past fsize_kb
+ * (the daemon killed it), its status is output_limit whatever the
+ * helper says. */
 static void s_ran(job_t *j, int code, char *rec)
 {
 	step_t *s = &j->run;
-	char p[1024];
+	free(s->out), free(s->err);
 	spawn_parse_record(rec, s);
-	if (code != 0 || !s->ran || !strcmp(s->status, "internal_error"))
+	jo_take(j, s);
+	jo_close(j);
+	if (j->ofail)
+		return je_helper_failed(j, "run", NULL);
+	if (!j->over && (code != 0 || !s->ran || !strcmp(s->status, "internal_error")))
 		return je_helper_failed(j, "run", s);
-	jt_file_limit(j, s);
 	jt_pass_figures(j);
 	if (j->interactive) {
 		if (!strcmp(j->chk.status, "internal_error") && (j->ended & 2))
@@ -306,12 +347,7 @@ static void s_ran(job_t *j, int code, char *rec)
 	}
 	if (j->has_tests)
 		return s_tested(j);
-	uint64_t cap = j->js.lim[L_OUTPUT] * 1024;
-	s->out = spawn_read_out(box_io_path(j->box, "stdout", p, sizeof p), cap,
-				&s->out_len, &s->out_bytes);
-	s->err = spawn_read_out(box_io_path(j->box, "stderr", p, sizeof p), cap,
-				&s->err_len, &s->err_bytes);
-	je_finish(j, S_JUDGED, s->status, NULL);
+	je_finish(j, S_JUDGED, s->status, NULL);	/* s holds the output's first output_kb */
 }
 
 /* A killed job's helper ended: the job leaves, its box is cleaned. */
@@ -325,21 +361,42 @@ static void s_killed(job_t *j)
 	j->killed = false;
 	if (p == BOX_CLEAN_MID || box_clean(j->box, BOX_CLEAN))
 		box_set_idle(j->box);
-	j->cbs->left(j->cbs->arg, id, user, false);
+	j->cbs->left(j->cbs->arg, id, user, -1);
 }
 
-/* A helper child ended: move the job on by its box's phase. */
-static void s_reaped(void *arg, box_t *b, int code, char *rec)
+/* The step that ended in phase ph, for a message. */
+static const char *s_step(box_phase ph)
 {
-	judge_t *self = arg;
-	job_t *j = &self->jobs[box_index(b)];
-	if (j->killed && j->has_job)
-		return s_killed(j);
+	return ph == BOX_COMPILE ? "compile" : ph == BOX_VCOMPILE ?
+	       "compile the output validator" : ph == BOX_RUN ? "run" :
+	       ph == BOX_CHECK ? "output validator" : "clean";
+}
+
+/* Whether what the step that ended in phase ph left cannot be trusted:
+ * a commit of this attempt's results failed, or the state directory is
+ * (or became) full during a step that writes there (j->why says which). */
+static bool s_untrusted(job_t *j, box_phase ph)
+{
+	if (j->lost)
+		return snprintf(j->why, sizeof j->why, "the store could not keep this "
+				"attempt's results (a commit failed)"), true;
+	return (ph == BOX_COMPILE || ph == BOX_VCOMPILE || ph == BOX_RUN ||
+		ph == BOX_CHECK) && !s_space_ok(j, true);
+}
+
+/* A helper child ended (its record came, and a run's pipes are at EOF):
+ * move the job on by its box's phase. */
+static void s_step_end(job_t *j, box_t *b, int code, char *rec)
+{
+	if (j->has_job && s_untrusted(j, box_get_phase(b)))
+		return je_helper_failed(j, s_step(box_get_phase(b)), NULL);
 	switch (box_get_phase(b)) {
 	case BOX_BROKEN:
 	case BOX_CLEAN_MID:
-		if (code || !j->next || j->next(j))
+		if (code || !j->next)
 			je_helper_failed(j, "clean", NULL);
+		else if (j->next(j))
+			je_helper_failed(j, "start", NULL);
 		break;
 	case BOX_COMPILE:
 		s_compiled(j, code, rec);
@@ -357,6 +414,48 @@ static void s_reaped(void *arg, box_t *b, int code, char *rec)
 	case BOX_CLEAN:
 		break;
 	}
+}
+
+/* A run's output stream i is readable: drained; past fsize_kb its step
+ * is killed (its output already closed); a spool that cannot be written
+ * ends the step too (an internal failure). */
+static void s_drain(job_t *j, int i)
+{
+	int r = jo_drain(j, i);
+	if (r < 0) {
+		j->ofail = true;
+		jo_close(j);
+	}
+	if (r && !j->pending)
+		box_kill(j->box);
+}
+
+/* A run's record came: true if it waits for the pipes' EOF (in j->prec;
+ * judge_ready ends the step then). What the pipes hold now is read first:
+ * the job is over, so its last bytes are there already. */
+static bool s_wait_eof(job_t *j, int code, const char *rec)
+{
+	j->pending = true;	/* no kill: the step is over */
+	for (int i = 0; i < 2; i++)
+		if (j->ofd[i] >= 0)
+			s_drain(j, i);
+	j->pending = !jo_done(j);
+	if (j->pending) {
+		j->pcode = code;
+		snprintf(j->prec, sizeof j->prec, "%s", rec);
+	}
+	return j->pending;
+}
+
+static void s_reaped(void *arg, box_t *b, int code, char *rec)
+{
+	judge_t *self = arg;
+	job_t *j = &self->jobs[box_index(b)];
+	if (j->killed && j->has_job)
+		return s_killed(j);
+	if (j->has_job && box_get_phase(b) == BOX_RUN && s_wait_eof(j, code, rec))
+		return;
+	s_step_end(j, b, code, rec);
 }
 
 /* ---- a job's start ---- */
@@ -416,6 +515,11 @@ static int s_test_setup(job_t *j, char *why, size_t size)
 		return -1;
 	j->has_tests = t != NULL;
 	j->all = mp_str_eq(mp_get(root, "mode"), "all");
+	/* each test's outcome, for requirement coverage (judge_end.c) */
+	if (j->has_tests && !(j->res = calloc(j->desc.ntests + 1, sizeof *j->res)))
+		return snprintf(why, size, "out of memory"), -1;
+	for (unsigned i = 0; j->has_tests && i < j->desc.ntests; i++)
+		j->res[i] = (grade_test){ GRADE_NOT_RUN, NAN };
 	compare_opts_default(&j->cmp);
 	c = mp_get(root, "compare");
 	if (c && c->via.map.size &&
@@ -438,6 +542,9 @@ static void s_setup(judge_t *self, job_t *j, char *why, size_t size)
 		snprintf(why, size, "the stored job is unreadable: %s", err);
 	else {
 		j->files = mp_get(j->spec.root, "files");
+		if (!mp_as_bool(mp_get(j->spec.root, "stream"), &j->stream))
+			j->stream = false;
+		j->ochunk = 0;
 		j->args = mp_get(j->spec.root, "args");
 		s_test_setup(j, why, size);
 	}
@@ -454,7 +561,8 @@ int judge_start(judge_t *self, jobspec_t *js)
 	j->js = *js;
 	memset(js, 0, sizeof *js);
 	j->has_job = true;
-	j->killed = false;
+	j->killed = j->wrote = j->lost = j->pending = j->ofail = false;
+	*j->why = 0;
 	j->has_tests = j->problem = false;
 	j->files = j->args = NULL;
 	memset(&j->comp, 0, sizeof j->comp);
@@ -480,6 +588,12 @@ bool judge_kill(judge_t *self, uint64_t id)
 		if (!j->has_job || j->js.id != id)
 			continue;
 		j->killed = true;
+		if (j->pending) {	/* its run ended, its output had not */
+			j->pending = false;
+			box_kill(box_peer(j->box));
+			s_killed(j);
+			return true;
+		}
 		if (box_get_phase(j->box) != BOX_CLEAN_MID)
 			box_kill(j->box);
 		box_kill(box_peer(j->box));
@@ -503,13 +617,52 @@ void judge_requeue_all(judge_t *self)
 
 size_t judge_pollfds(judge_t *self, int *fds, size_t max)
 {
-	return boxes_pollfds(self->pool, fds, max);
+	size_t n = boxes_pollfds(self->pool, fds, max);
+	for (unsigned i = 0; i < self->n && n < max; i++)
+		if (self->jobs[i].has_job)
+			n += jo_pollfds(&self->jobs[i], fds + n, max - n);
+	return n;
 }
 
-void judge_ready(judge_t *self, int fd) { boxes_ready(self->pool, fd); }
+void judge_ready(judge_t *self, int fd)
+{
+	for (unsigned i = 0; i < self->n; i++) {
+		job_t *j = &self->jobs[i];
+		int k = j->has_job ? jo_which(j, fd) : -1;
+		if (k < 0)
+			continue;
+		s_drain(j, k);
+		if (j->pending && jo_done(j)) {
+			j->pending = false;
+			s_step_end(j, j->box, j->pcode, j->prec);
+		}
+		return;
+	}
+	boxes_ready(self->pool, fd);
+}
 int judge_free_count(const judge_t *self) { return boxes_free_count(self->pool); }
 int judge_active_count(const judge_t *self) { return boxes_active_count(self->pool); }
 int judge_total(const judge_t *self) { return (int)self->n; }
+
+bool judge_has(const judge_t *self, uint64_t id)
+{
+	for (unsigned i = 0; i < self->n; i++)
+		if (self->jobs[i].has_job && self->jobs[i].js.id == id)
+			return true;
+	return false;
+}
+
+void judge_turn_end(judge_t *self, bool committed)
+{
+	for (unsigned i = 0; i < self->n; i++) {
+		job_t *j = &self->jobs[i];
+		if (!committed && j->has_job) {
+			j->lost |= j->wrote;
+			j->state = -1;		/* stored again at its next change */
+		}
+		j->wrote = false;
+	}
+}
 
 judge_t *judge_new(const conf_t *c, store_t *st, const judge_cbs_t *cbs)
 {
@@ -526,7 +679,7 @@ judge_t *judge_new(const conf_t *c, store_t *st, const judge_cbs_t *cbs)
 		job_t *j = &self->jobs[i];
 		*j = (job_t){ .c = c, .st = st, .cache = self->cache, .cbs = &self->cbs,
 			      .pool = self->pool, .box = boxes_at(self->pool, i),
-			      .gate = { -1, -1, -1, -1 } };
+			      .gate = { -1, -1, -1, -1 }, .ofd = { -1, -1 }, .spool = -1 };
 	}
 	return self;
 }

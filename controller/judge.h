@@ -28,8 +28,15 @@ typedef struct judge_cbs {
 	void (*state_changed)(void *arg, uint64_t id);
 	/* Test idx of job id's total ended; its result is stored. */
 	void (*test_event)(void *arg, uint64_t id, unsigned idx, unsigned total);
-	/* Job id (of user) left its box; requeued: it is back in the queue. */
-	void (*left)(void *arg, uint64_t id, const char *user, bool requeued);
+	/* Job id (of user) left its box. retry_ms >= 0: it is queued again
+	 * (an internal failure), to start no sooner than retry_ms from now. */
+	void (*left)(void *arg, uint64_t id, const char *user, int64_t retry_ms);
+	/* Live output (a run with `stream: true`): piece chunk (1, 2, ...
+	 * over both streams) of job id's stream ("stdout" or "stderr"), n
+	 * bytes at p; last: the stream's cap is reached, nothing more of it
+	 * follows. Made in order, all before the job's end. May be NULL. */
+	void (*output)(void *arg, uint64_t id, const char *stream, uint64_t chunk,
+		       const void *p, size_t n, bool last);
 } judge_cbs_t;
 
 /* The judge and its pool of c->boxes boxes, each set up and cleaned
@@ -45,11 +52,18 @@ int judge_start(judge_t *self, jobspec_t *js);
 bool judge_kill(judge_t *self, uint64_t id);
 /* Drain ran out: every boxed job goes back to queued, its box is killed. */
 void judge_requeue_all(judge_t *self);
-/* Poll items for the boxes' pidfds; and handle the one that fired. */
+/* Poll items for the boxes' pidfds and the runs' output pipes (at most
+ * judge_total() x 4); and handle the one that fired. */
 size_t judge_pollfds(judge_t *self, int *fds, size_t max);
 void judge_ready(judge_t *self, int fd);
 int judge_free_count(const judge_t *self);
 int judge_active_count(const judge_t *self);	/* boxes with a child (not idle, not broken) */
 int judge_total(const judge_t *self);
+/* Whether job id is in a box. */
+bool judge_has(const judge_t *self, uint64_t id);
+/* The loop's turn ended: its commit succeeded, or not (then a job that
+ * stored a test result in it has lost it: its attempt is done again, and
+ * each job's state is stored again at its next change). */
+void judge_turn_end(judge_t *self, bool committed);
 
 #endif

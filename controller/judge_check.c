@@ -193,8 +193,7 @@ int jc_start_check(job_t *j)
 	r = box_spawn(b, BOX_CHECK, argv, testlib ? -1 : out, cout, cerr);
 done:
 	if (r)
-		jlog(LOG_ERR, "job %" PRIu64 " box %u: cannot start the output validator: %m",
-		     j->js.id, box_number(b));
+		jt_why(j, "cannot start the output validator in box %u", box_number(b));
 	for (int *f = (int[]){ dir, in, ans, out, cout, cerr, -2 }; *f != -2; f++)
 		if (*f >= 0)
 			close(*f);
@@ -451,6 +450,8 @@ int jc_next_pass(job_t *j, box_t *in, const char **v, char *msg, size_t size)
 	int r = s_keep(j, in, msg, size);
 	if (r == 1)
 		*v = "judge_error";
+	if (r < 0)
+		jt_why(j, "cannot keep the next pass's files in the state directory");
 	if (r)
 		return r < 0 ? -1 : 0;
 	j->pass++;
@@ -485,7 +486,7 @@ void jc_gate_drop(job_t *j)
 
 const char *jc_interacted(job_t *j, char *msg, size_t size, double *score)
 {
-	const char *pv = grade_run_verdict(j->run.status), *v;
+	const char *pv = jt_run_verdict(j->run.status), *v;
 	bool pipe_v = !strcmp(j->chk.status, "signal") && j->chk.signal == SIGPIPE;
 	int first = j->first;
 	const char *vv = jc_check_verdict(j, box_peer(j->box), msg, size, score);
@@ -520,7 +521,7 @@ bool jc_side_ended(job_t *j, int side)
 
 /* The files an interaction needs, and its pipes. */
 typedef struct ifds {
-	int dir, in, ans, err, cerr, tov[2], top[2];	/* to validator, to program */
+	int dir, in, ans, w[2], cerr, tov[2], top[2];	/* to validator, to program */
 } ifds_t;
 
 /* Both programs into their clean boxes (the peer may still hold the last
@@ -536,7 +537,7 @@ static int s_interact_files(job_t *j, ifds_t *f)
 	       (f->ans = jt_test_file(j, true)) < 0 || boxfs_copy_in(f->dir, "judge_in", f->in) ||
 	       boxfs_copy_in(f->dir, "judge_ans", f->ans) || s_feedback_dir(j, f->dir) ||
 	       (f->cerr = box_io_open(pb, "check.err")) < 0 ||
-	       (f->err = box_io_open(b, "stderr")) < 0 ||
+	       jo_open(j, false, f->w) ||
 	       pipe2(f->tov, O_CLOEXEC) || pipe2(f->top, O_CLOEXEC) ? -1 : 0;
 }
 
@@ -552,7 +553,7 @@ static int s_interact_spawn(job_t *j, ifds_t *f, const vrun_t *v)
 	spawn_cmd c = { box_number(b), j->lang, j->js.lim, j->lang->policy,
 			j->lang->run, false, none, NULL, mp_get(j->spec.root, "main") };
 	if (spawn_argv(&c, pargv, pbuf, sizeof pbuf) ||
-	    box_spawn(b, BOX_RUN, pargv, f->top[0], f->tov[1], f->err)) {
+	    box_spawn(b, BOX_RUN, pargv, f->top[0], f->tov[1], f->w[1])) {
 		box_kill(pb);
 		return -1;
 	}
@@ -564,20 +565,20 @@ static int s_interact_spawn(job_t *j, ifds_t *f, const vrun_t *v)
 
 int jc_start_interact(job_t *j)
 {
-	ifds_t f = { -1, -1, -1, -1, -1, { -1, -1 }, { -1, -1 } };
+	ifds_t f = { -1, -1, -1, { -1, -1 }, -1, { -1, -1 }, { -1, -1 } };
 	vrun_t v;
 	s_vrun(j, false, &v);
 	j->ended = j->first = 0;
 	jc_gate_drop(j);
+	free(j->run.out), free(j->run.err);
 	memset(&j->run, 0, sizeof j->run);
 	memset(&j->chk, 0, sizeof j->chk);
 	int r = s_interact_files(j, &f) || s_interact_spawn(j, &f, &v) ? -1 : 0;
 	if (r)
-		jlog(LOG_ERR, "job %" PRIu64 " box %u: cannot start the interaction%s",
-		     j->js.id, box_number(j->box), boxes_peers_ok(j->pool) ? "" :
-		     ": the helper has no peer boxes "
-		     "(its `boxes` must be at least first_box + 2 x boxes)");
-	for (int *p = (int[]){ f.dir, f.in, f.ans, f.err, f.cerr, f.tov[0], f.tov[1],
+		jt_why(j, "cannot start the interaction%s", boxes_peers_ok(j->pool) ? "" :
+		       " (the helper has no peer boxes: its `boxes` must be at least "
+		       "first_box + 2 x boxes)");
+	for (int *p = (int[]){ f.dir, f.in, f.ans, f.w[1], f.cerr, f.tov[0], f.tov[1],
 			       f.top[0], f.top[1], -2 }; *p != -2; p++)
 		if (*p >= 0)
 			close(*p);

@@ -8,13 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "judge_int.h"
 #include "log.h"
 
 void je_release(job_t *j)
 {
+	char p[1024];
 	jc_gate_drop(j);
+	jo_free(j);	/* a killed run's pipes; its spool is emptied: */
+	unlink(box_io_path(j->box, "stdout", p, sizeof p));
+	j->pending = false;
 	desc_free(&j->desc);
 	free(j->res);
 	j->res = NULL;
@@ -90,8 +95,8 @@ static void s_judged(job_t *j, const char *status)
 	if (j->problem && j->desc.scoring && strcmp(status, "compile_error") &&
 	    strcmp(j->verdict, "judge_error"))
 		store_set_score(j->st, id, s_grade(j));
-	if (j->problem && strcmp(status, "compile_error"))
-		s_requirements(j);
+	if (j->has_tests && strcmp(status, "compile_error"))
+		s_requirements(j);	/* a problem's, or inline tests' (their requirements) */
 	if (j->has_tests)
 		store_set_verdict(j->st, id, !strcmp(status, "compile_error") ?
 				  "compile_error" : *j->verdict ? j->verdict :
@@ -115,18 +120,21 @@ void je_finish(job_t *j, int state, const char *status, const char *message)
 	j->cbs->state_changed(j->cbs->arg, id);
 	char user[NAME_MAX_LEN + 1];
 	snprintf(user, sizeof user, "%s", j->js.user);
+	int64_t retry = state == S_QUEUED ? (int64_t)conf_retry_ms(j->c, j->js.attempt) : -1;
 	je_release(j);
 	if (box_clean(j->box, BOX_CLEAN))
 		box_set_idle(j->box);	/* the next run's helper cleans the stale box */
-	j->cbs->left(j->cbs->arg, id, user, state == S_QUEUED);
+	j->cbs->left(j->cbs->arg, id, user, retry);
 }
 
 void je_helper_failed(job_t *j, const char *what, const step_t *s)
 {
 	char msg[512];
-	snprintf(msg, sizeof msg, "%s: %s", what,
+	snprintf(msg, sizeof msg, "%s: %s", what, *j->why ? j->why :
 		 s && *s->message ? s->message : "judgebox-helper failed");
-	jlog(LOG_ERR, "job %" PRIu64 " box %u: %s", j->js.id, box_number(j->box), msg);
+	*j->why = 0;
+	jlog(LOG_ERR, "job %" PRIu64 " box %u, attempt %" PRIu64 ": %s", j->js.id,
+	     box_number(j->box), j->js.attempt, msg);
 	j->run.ran = false;
 	je_finish(j, S_QUEUED, "internal_error", msg);
 }

@@ -1,7 +1,8 @@
 /* judge_int.h: a job in a box, shared by the judge's files. Calls go one
  * way, down this list: judge.c (the API, the job's steps in order),
  * judge_end.c (a job's end), judge_check.c (the output validator,
- * interactions), judge_test.c (a run and its verdict). None calls up:
+ * interactions), judge_test.c (a run and its verdict), judge_out.c (a
+ * run's output, drained from its pipes). None calls up:
  * what a lower file cannot decide, it returns (a verdict, whether another
  * test follows), and what the loop must hear it says through the
  * callbacks the job holds (cbs).
@@ -33,6 +34,11 @@ struct job {
 	boxes_t *pool;
 	box_t *box;
 	bool has_job, killed;
+	/* wrote: it stored a test result in the loop's open turn; lost: a
+	 * turn it wrote in was not committed, so this attempt's results are
+	 * incomplete and it is tried again (judge_turn_end). */
+	bool wrote, lost;
+	char why[300];			/* what the daemon failed at, for the message */
 	jobspec_t js;
 	const lang_t *lang;
 	step_t comp, run;
@@ -69,10 +75,51 @@ struct job {
 	 * the largest figures of its passes so far. */
 	unsigned pass;
 	uint64_t max_cpu_us, max_wall_us, max_memory_kb;
+	/* The run's stdout and stderr (judge_out.c): the pipes' read ends
+	 * (-1: at EOF, or none), the bytes written, the first okeepcap of
+	 * each kept, the spool of stdout when judging; over: a stream passed
+	 * fsize_kb and the step was killed. stream: publish it as it comes
+	 * (ostreamed of each, ochunk numbering the pieces). The helper's
+	 * record of a run whose pipes are not yet at EOF waits in prec. */
+	int ofd[2], spool;
+	uint64_t obytes[2], ostreamed[2], ochunk;
+	char *okeep[2];
+	size_t olen[2], okeepcap;
+	int64_t ostart;
+	bool over, ofail, stream, pending;
+	int pcode;
+	char prec[4096];
 };
+
+/* ---- judge_out.c: a run's output through pipes ---- */
+
+#define JO_TEST_KEEP	4096	/* a test result's copy of its output */
+
+/* The run's pipes (out: stdout too; else stderr only, an interaction's
+ * stdout being the validator's), their write ends into w[0], w[1] (-1 if
+ * none) for box_spawn, closed by the caller after it; stdout spooled when
+ * judging. 0 or -1. */
+int jo_open(job_t *j, bool out, int w[2]);
+/* The read ends to poll; which stream fd is (0, 1) or -1. */
+size_t jo_pollfds(const job_t *j, int *fds, size_t max);
+int jo_which(const job_t *j, int fd);
+/* Read what stream i holds now: 0; 1 if it has just passed fsize_kb
+ * (j->over: the caller kills the step; what follows is dropped); -1 if
+ * the spool failed. */
+int jo_drain(job_t *j, int i);
+/* Both pipes at EOF (or closed). */
+bool jo_done(const job_t *j);
+/* The output into s (its kept copies, taken; its byte counts); over the
+ * limit, s's status becomes output_limit. */
+void jo_take(job_t *j, step_t *s);
+void jo_close(job_t *j);
+void jo_free(job_t *j);
 
 /* ---- judge_test.c: a run and its verdict ---- */
 
+/* The daemon failed at what (a printf format), errno telling why: into
+ * j->why, unless it already says something. Returns -1. */
+int jt_why(job_t *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A program into a clean box: its cached artifacts, or its sources. */
 int jt_load_prog(job_t *j, box_t *b, const lang_t *l, const msgpack_object *files,
 		 uint64_t entry);
@@ -89,8 +136,10 @@ void jt_pass_figures(job_t *j);
 /* Start the run step (the program loaded): 0, or -1; or 1 if the test's
  * input cannot be opened (j->run says why): the test is judged unrun. */
 int jt_start_run(job_t *j);
-/* A run's stdout or stderr that reached fsize_kb: file_limit (s). */
-void jt_file_limit(job_t *j, step_t *s);
+/* A test's verdict from its run's status (grade_run_verdict's, and
+ * output_limit: stdout or stderr passed fsize_kb); NULL if it ran to a
+ * clean exit. */
+const char *jt_run_verdict(const char *status);
 /* The current test's verdict from its run and the built-in comparison;
  * a message for the judge in msg. */
 const char *jt_verdict(job_t *j, char *msg, size_t size);
@@ -131,8 +180,11 @@ void jc_gate_drop(job_t *j);
 /* The job is over in this box: store what happened (S_QUEUED: back in
  * the queue, or failed past max_attempts), publish, then clean. */
 void je_finish(job_t *j, int state, const char *status, const char *message);
-/* A helper step failed: the job goes back to the queue. */
+/* A step failed, the helper's or the daemon's own (j->why, else s's
+ * message): the job goes back to the queue after a backoff, or ends
+ * failed past max_attempts. Never a verdict about the program. */
 void je_helper_failed(job_t *j, const char *what, const step_t *s);
+
 /* Free what the job held; the box no longer holds it. */
 void je_release(job_t *j);
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,27 @@
 #include "judge_int.h"
 #include "spawn.h"
 
+int jt_why(job_t *j, const char *fmt, ...)
+{
+	int e = errno;
+	char what[200];
+	va_list ap;
+	if (*j->why)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(j->why, sizeof j->why, "%s: %s", what, strerror(e));
+	return -1;
+}
+
 int jt_load_prog(job_t *j, box_t *b, const lang_t *l, const msgpack_object *files,
 		 uint64_t entry)
 {
 	int to = box_dir(b);
 	int r = cache_load(j->cache, l, files, entry, to);
+	if (r)
+		jt_why(j, "cannot put the program into box %u", box_number(b));
 	if (to >= 0)
 		close(to);
 	return r;
@@ -87,8 +104,12 @@ static int s_stdin(job_t *j)
 		p = j->desc.tests[j->test_idx].in.p, n = j->desc.tests[j->test_idx].in.n;
 	else
 		mp_as_bin(mp_get(j->spec.root, "stdin"), &p, &n);
-	if (fd >= 0 && write_all(fd, p, n))
-		return close(fd), -2;
+	if (fd < 0 || write_all(fd, p, n)) {
+		jt_why(j, "cannot write the run's standard input into the state directory");
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
 	return fd;
 }
 
@@ -99,6 +120,7 @@ int jt_start_run(job_t *j)
 		return free(buf), free(argv), -1;
 	int fin = s_stdin(j);
 	if (j->problem && fin < 0) {	/* the package changed: not the contestant's fault */
+		free(j->run.out), free(j->run.err);
 		memset(&j->run, 0, sizeof j->run);
 		snprintf(j->run.status, sizeof j->run.status, "internal_error");
 		snprintf(j->run.message, sizeof j->run.message,
@@ -106,39 +128,25 @@ int jt_start_run(job_t *j)
 		free(buf), free(argv);
 		return 1;
 	}
-	int out = box_io_open(j->box, "stdout"), err = box_io_open(j->box, "stderr");
-	int r = fin < 0 || out < 0 || err < 0 ? -1 : 0;
+	int w[2] = { -1, -1 };
+	int r = fin < 0 || jo_open(j, true, w) ? -1 : 0;
+	if (r)
+		jt_why(j, "cannot make the run's output pipes");
 	if (!r && lseek(fin, 0, SEEK_SET) == 0)
-		r = box_spawn(j->box, BOX_RUN, argv, fin, out, err);
+		r = box_spawn(j->box, BOX_RUN, argv, fin, w[0], w[1]);
 	free(buf);
 	free(argv);
 	if (fin >= 0)
 		close(fin);
-	if (out >= 0)
-		close(out);
-	if (err >= 0)
-		close(err);
+	for (int i = 0; i < 2; i++)	/* the job's ends: only the job holds them */
+		if (w[i] >= 0)
+			close(w[i]);
 	return r;
 }
 
-/* A program that ignores SIGXFSZ (CPython does) fails its write at
- * fsize_kb and exits on its own, or (Java's PrintStream swallows the
- * error) goes on until a time limit: if stdout or stderr reached the
- * limit, the run's status is file_limit all the same, the first limit it
- * hit. */
-void jt_file_limit(job_t *j, step_t *s)
+const char *jt_run_verdict(const char *status)
 {
-	struct stat st;
-	char p[1024];
-	uint64_t lim = j->js.lim[L_FSIZE] * 1024;
-	if (strcmp(s->status, "exit") && strcmp(s->status, "signal") &&
-	    strcmp(s->status, "cpu_limit") && strcmp(s->status, "wall_limit"))
-		return;
-	if ((stat(box_io_path(j->box, "stdout", p, sizeof p), &st) == 0 &&
-	     (uint64_t)st.st_size >= lim) ||
-	    (stat(box_io_path(j->box, "stderr", p, sizeof p), &st) == 0 &&
-	     (uint64_t)st.st_size >= lim))
-		snprintf(s->status, sizeof s->status, "file_limit");
+	return !strcmp(status, "output_limit") ? "output_limit" : grade_run_verdict(status);
 }
 
 /* A problem test's comparison: the default output validator with the
@@ -164,17 +172,22 @@ static int s_answer(job_t *j)
 	if (j->problem)
 		return jt_test_file(j, true);
 	int af = box_io_open(j->box, "answer");
-	if (af >= 0 && (write_all(af, ans->p, ans->n) || lseek(af, 0, SEEK_SET) != 0))
-		return close(af), -2;
+	if (af < 0 || write_all(af, ans->p, ans->n) || lseek(af, 0, SEEK_SET) != 0) {
+		jt_why(j, "cannot write the test's answer into the state directory");
+		if (af >= 0)
+			close(af);
+		return -2;
+	}
 	return af;
 }
 
 /* The verdict of a test run from the helper's status (PROTOCOL.md 14.1);
- * for a clean exit, the comparison of its output with the answer. */
+ * for a clean exit, the comparison of its output with the answer. NULL if
+ * the daemon could not compare (j->why says why): not the program's doing. */
 const char *jt_verdict(job_t *j, char *msg, size_t size)
 {
 	const step_t *s = &j->run;
-	const char *v = grade_run_verdict(s->status);
+	const char *v = jt_run_verdict(s->status);
 	char p[1024];
 	if (v)
 		return v;
@@ -183,15 +196,19 @@ const char *jt_verdict(job_t *j, char *msg, size_t size)
 	int out = open(box_io_path(j->box, "stdout", p, sizeof p), O_RDONLY | O_CLOEXEC);
 	int af = s_answer(j);
 	compare_result r;
-	int bad = out < 0 || af < 0 || (j->problem && s_test_flags(j, msg, size)) ||
-		  compare_fds(out, af, &j->cmp, &r);
+	if (out < 0)
+		jt_why(j, "cannot read the run's output");
+	bool flags = out >= 0 && af >= 0 && j->problem && s_test_flags(j, msg, size);
+	int bad = out < 0 || af < 0 || flags || compare_fds(out, af, &j->cmp, &r);
+	if (bad && !flags)
+		jt_why(j, "cannot compare the output with the answer");
 	if (out >= 0)
 		close(out);
 	if (af >= 0)
 		close(af);
-	if (bad)
-		return snprintf(msg, size, "cannot compare: %s", strerror(errno)),
-		       "judge_error";
+	if (bad)	/* the package's flags are its fault; the rest, ours */
+		return flags ? (snprintf(msg, size, "cannot compare: %s", strerror(errno)),
+				"judge_error") : NULL;
 	snprintf(msg, size, "%s", r.message);
 	return r.accepted ? "accepted" : "wrong_answer";
 }
@@ -208,6 +225,7 @@ bool jt_store_result(job_t *j, const char *v, const char *msg)
 	char nm[260];
 	s_name(j, nm, sizeof nm);
 	store_begin(j->st);
+	j->wrote = true;
 	return store_test_result(j->st, j->js.id, j->test_idx, nm, v, &j->run, msg) != 0;
 }
 

@@ -10,7 +10,9 @@
  *   4. commit; only then send the replies and publish the events that the
  *      turn produced (outbox.c), and answer waits whose job ended.
  * Grouping a turn's requests into one commit keeps a synchronous (fsync'd)
- * store affordable at hundreds of requests per second.
+ * store affordable at hundreds of requests per second; while jobs end in a
+ * stream, a few turns share one commit (s_defer_commit), their replies and
+ * events held until it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,11 +31,13 @@
 
 #include "judge.h"
 #include "log.h"
+#include "ops.h"		/* admin_*: the violation log and the metrics */
 #include "snapshot.h"
 #include "srv.h"
 #include "transport.h"
 
 #define EXPIRE_EVERY_MS	3600000		/* history expiry runs hourly */
+#define COMMIT_GROUP_MS	10		/* a busy daemon's commits: at most one per */
 
 /* ---- what the boxes tell the loop (judge_cbs_t) ---- */
 
@@ -41,6 +45,7 @@ static void s_state_changed(void *arg, uint64_t id)
 {
 	srv_t *s = arg;
 	outbox_job_event(s->out, id);
+	admin_job_changed(s, id);	/* violations, metrics (ops_admin.c) */
 }
 
 static void s_test_event(void *arg, uint64_t id, unsigned idx, unsigned total)
@@ -49,23 +54,54 @@ static void s_test_event(void *arg, uint64_t id, unsigned idx, unsigned total)
 	outbox_test_event(s->out, id, idx, total);
 }
 
-static void s_left(void *arg, uint64_t id, const char *user, bool requeued)
+/* Live output (`stream: true`): a piece of a run's stdout or stderr, an
+ * event on the job's topic (PROTOCOL.md 11.4), published after the turn's
+ * commit like the rest, so before the job's last state event. */
+static void s_output(void *arg, uint64_t id, const char *stream, uint64_t chunk,
+		     const void *p, size_t n, bool last)
 {
 	srv_t *s = arg;
-	queue_left(s->queue, id, user, requeued);
+	char topic[32];
+	mp_w w;
+	mp_w_init(&w);
+	mp_w_map(&w, last ? 6 : 5);
+	mp_w_kuint(&w, "id", id);
+	mp_w_kstr(&w, "event", "output");
+	mp_w_kstr(&w, "stream", stream);
+	mp_w_kuint(&w, "chunk", chunk);
+	mp_w_kbin(&w, "data", p, n);
+	if (last)
+		mp_w_kbool(&w, "truncated", true);
+	snprintf(topic, sizeof topic, "job.%" PRIu64 ".", id);
+	outbox_event(s->out, topic, &w);
 }
 
-/* Start queued jobs, fairly, while boxes are free. */
+/* A job left its box; after an internal failure it waits retry_ms in
+ * the queue (its backoff), then starts again. */
+static void s_left(void *arg, uint64_t id, const char *user, int64_t retry_ms)
+{
+	srv_t *s = arg;
+	queue_left(s->queue, id, user, false);
+	if (retry_ms >= 0)
+		queue_defer(s->queue, id, user, retry_ms ? mono_ms() + retry_ms : 0);
+}
+
+/* Start queued jobs whose time has come, fairly, while boxes are free. */
 static void s_schedule(srv_t *s)
 {
 	uint64_t id;
 	char user[NAME_MAX_LEN + 1];
 	while (!s->draining && judge_free_count(s->judge) > 0 &&
-	       queue_pop(s->queue, &id, user)) {
+	       queue_pop_at(s->queue, mono_ms(), &id, user)) {
 		jobspec_t js;
-		if (store_begin(s->store) || store_load_spec(s->store, id, &js)) {
-			jlog(LOG_ERR, "job %" PRIu64 ": cannot load", id);
-			continue;
+		bool begun = store_begin(s->store) == 0;
+		int r = begun ? store_load_spec(s->store, id, &js) : -1;
+		if (r && begun && !store_failed(s->store))
+			continue;	/* its acceptance was never committed, or it ended */
+		if (r) {
+			jlog(LOG_ERR, "job %" PRIu64 ": cannot load it from the store", id);
+			queue_add(s->queue, id, user);	/* the commit fails: s_commit */
+			break;
 		}
 		queue_started(s->queue, user, mono_ms());
 		judge_start(s->judge, &js);
@@ -87,6 +123,7 @@ static void s_recover_one(void *arg, uint64_t id, const char *user, int state,
 		step_t none = { .ran = false };
 		store_set_result(s->store, id, S_FAILED, &none, NULL, "internal_error",
 				 "the daemon stopped during every attempt", 0, NULL, 0);
+		admin_job_changed(s, id);	/* the metrics, its failure trace */
 	}
 	outbox_job_event(s->out, id);
 }
@@ -98,7 +135,104 @@ typedef struct loop {
 	transport_t *tp;
 	int sfd;			/* signalfd: TERM, INT, HUP */
 	int64_t drain_end, expire_at;	/* monotonic ms; 0: none */
+	uint64_t fails;			/* commits failed in a row */
+	int64_t paused_until;		/* monotonic ms: no job starts before */
+	int64_t wrote_at;		/* monotonic ms: the last commit that wrote */
+	int64_t commit_at;		/* monotonic ms: a deferred commit; 0: none */
 } loop_t;
+
+/* ---- a commit that failed ---- */
+
+/* The store's unfinished jobs, in id order (store_each_active's). */
+typedef struct active {
+	uint64_t *ids;
+	char (*users)[NAME_MAX_LEN + 1];
+	size_t n, cap;
+	bool oom;
+} active_t;
+
+static void s_active_one(void *arg, uint64_t id, const char *user, int state,
+			 uint64_t attempt)
+{
+	active_t *a = arg;
+	(void)state, (void)attempt;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		uint64_t *ids = realloc(a->ids, cap * sizeof *ids);
+		if (ids)
+			a->ids = ids;
+		char (*u)[NAME_MAX_LEN + 1] = ids ? realloc(a->users, cap * sizeof *u) : NULL;
+		if (!u) {
+			a->oom = true;
+			return;
+		}
+		a->users = u, a->cap = cap;
+	}
+	a->ids[a->n] = id;
+	snprintf(a->users[a->n++], sizeof *a->users, "%s", user);
+}
+
+static bool s_is_active(void *arg, uint64_t id)
+{
+	const active_t *a = arg;
+	size_t lo = 0, hi = a->n;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+		if (a->ids[m] < id)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo < a->n && a->ids[lo] == id;
+}
+
+/* Nothing of the turn was stored: the queue follows the store again. A
+ * job whose acceptance was not kept leaves it; one whose end, requeue or
+ * cancel was not kept, and that is in no box, goes back into it and runs
+ * again (a job in a box whose results were lost: judge_turn_end). */
+static void s_resync(srv_t *s)
+{
+	active_t a = { 0 };
+	if (store_each_active(s->store, s_active_one, &a) == 0 && !a.oom) {
+		queue_keep(s->queue, s_is_active, &a);
+		for (size_t i = 0; i < a.n; i++)
+			if (!judge_has(s->judge, a.ids[i]) &&
+			    !queue_has(s->queue, a.ids[i], a.users[i]))
+				queue_add(s->queue, a.ids[i], a.users[i]);
+	}
+	free(a.ids);
+	free(a.users);
+}
+
+/* Commit the turn, then send what it produced. A commit that failed (a
+ * full disk) kept nothing of the turn: the queue follows the store again,
+ * and no job starts for a backoff (conf_retry_ms), doubled with each
+ * failure in a row, so that a store that cannot be written is not
+ * hammered, nor the log filled. */
+static void s_commit(loop_t *l)
+{
+	srv_t *s = l->s;
+	bool ok = outbox_end_turn(s->out) == 0;
+	judge_turn_end(s->judge, ok);
+	l->commit_at = 0;
+	if (ok && !store_last_wrote(s->store))
+		return;		/* nothing to write proves nothing */
+	if (ok)
+		l->wrote_at = mono_ms();
+	if (ok && l->fails)
+		jlog(LOG_NOTICE, "store: commits succeed again, after %" PRIu64 " that failed",
+		     l->fails);
+	if (ok) {
+		l->fails = 0;
+		return;
+	}
+	s_resync(s);
+	uint64_t ms = conf_retry_ms(s->conf, ++l->fails);
+	l->paused_until = mono_ms() + (int64_t)ms;
+	if (!(l->fails & (l->fails - 1)))	/* 1, 2, 4, 8...: a few lines */
+		jlog(LOG_ERR, "store: a commit failed (%" PRIu64 " in a row); no job starts "
+		     "for %" PRIu64 " ms", l->fails, ms);
+}
 
 static int s_signalfd(void)
 {
@@ -132,7 +266,33 @@ static int s_timeout(const loop_t *l)
 		ms = t - now;
 	if (l->drain_end && l->drain_end - now < ms)
 		ms = l->drain_end - now;
+	if (admin_next(l->s) - now < ms)	/* metrics file, retention */
+		ms = admin_next(l->s) - now;
+	if ((t = queue_next_due(l->s->queue, now)) && t - now < ms)	/* a backoff ends */
+		ms = t - now;
+	if (l->paused_until > now && l->paused_until - now < ms)
+		ms = l->paused_until - now;
+	if (l->commit_at && l->commit_at - now < ms)
+		ms = l->commit_at - now;
 	return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
+/* Group commit. While another box is running (more of the same is coming)
+ * and the last commit that wrote is less than COMMIT_GROUP_MS old, a turn
+ * leaves its writes in the open transaction for the next turns: one commit,
+ * one fsync of the WAL, for several jobs' transitions. The outbox holds
+ * the turns' replies and events until that commit, so commit-before-reply
+ * holds; a reply waits COMMIT_GROUP_MS at most. An idle daemon, one that
+ * drains, or a turn whose write failed, commits at once. */
+static bool s_defer_commit(loop_t *l)
+{
+	srv_t *s = l->s;
+	int64_t now = mono_ms();
+	if (s->draining || !store_pending(s->store) || store_failed(s->store) ||
+	    judge_active_count(s->judge) == 0 || now - l->wrote_at >= COMMIT_GROUP_MS)
+		return false;
+	l->commit_at = l->wrote_at + COMMIT_GROUP_MS;
+	return true;
 }
 
 /* After the events of a turn: drain's deadline, the schedule, expiry, the
@@ -144,21 +304,26 @@ static void s_end_turn(loop_t *l)
 		judge_requeue_all(s->judge);
 		l->drain_end = 0;
 	}
-	s_schedule(s);
+	if (mono_ms() >= l->paused_until)
+		s_schedule(s);
 	if (mono_ms() >= l->expire_at) {
 		if (store_begin(s->store) == 0)
 			store_expire(s->store, now_ms() - (int64_t)s->conf->history_days * 86400000);
 		l->expire_at = mono_ms() + EXPIRE_EVERY_MS;
 	}
-	outbox_end_turn(s->out);
+	admin_tick(s);		/* metrics file, retention (ops_admin.c) */
+	if (s_defer_commit(l))
+		return;
+	s_commit(l);
 	outbox_waits_expire(s->out, mono_ms());
 }
 
 static int s_loop(loop_t *l)
 {
 	srv_t *s = l->s;
-	/* Every box and its peer may have a child: room for all, made once. */
-	size_t max = (size_t)judge_total(s->judge) * 2;
+	/* Every box and its peer may have a child, and a run its two output
+	 * pipes: room for all, made once. */
+	size_t max = (size_t)judge_total(s->judge) * 4;
 	zmq_pollitem_t *items = calloc(TRANSPORT_ITEMS + 1 + max, sizeof *items);
 	int *fds = calloc(max + 1, sizeof *fds), r = -1;
 	if (!items || !fds)
@@ -218,12 +383,12 @@ static int s_cgroup_version(void)
 static int s_srv_new(srv_t *s, const conf_t *c)
 {
 	judge_cbs_t cbs = { .arg = s, .state_changed = s_state_changed,
-			    .test_event = s_test_event, .left = s_left };
+			    .test_event = s_test_event, .left = s_left, .output = s_output };
 	s->conf = c;
 	s->started_at = now_ms();
 	s->cgroup = s_cgroup_version();
 	if (s_lock(c) || !(s->store = store_new(c)) || !(s->queue = queue_new()) ||
-	    !(s->out = outbox_new(s->store)) || !(s->judge = judge_new(c, s->store, &cbs)))
+	    !(s->out = outbox_new(s->store)) || admin_new(s) || !(s->judge = judge_new(c, s->store, &cbs)))
 		return -1;
 	if (store_begin(s->store) || store_each_active(s->store, s_recover_one, s))
 		return -1;
@@ -235,6 +400,7 @@ static int s_srv_new(srv_t *s, const conf_t *c)
 static void s_srv_destroy(srv_t *s)
 {
 	judge_destroy(&s->judge);
+	admin_destroy(s);
 	outbox_destroy(&s->out);
 	queue_destroy(&s->queue);
 	store_destroy(&s->store);
@@ -257,9 +423,9 @@ static int s_serve(conf_t *conf)
 		goto done;
 	jlog(LOG_INFO, "serving %s and %s with %u boxes, %zu languages",
 	     conf->endpoint, conf->events, conf->boxes, conf->nlangs);
-	outbox_end_turn(s.out);
+	s_commit(&l);
 	r = s_loop(&l) ? 71 : 0;
-	outbox_end_turn(s.out);
+	s_commit(&l);
 	outbox_waits_all(s.out);
 	jlog(LOG_INFO, "stopped");
 done:

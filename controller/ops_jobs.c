@@ -65,6 +65,7 @@ void op_cancel(const ctx_t *c)
 					   "the store cannot be written");
 		store_job_state(c->s->store, id, &state, owner, sizeof owner, NULL);
 		outbox_job_event(c->s->out, id);
+		admin_job_changed(c->s, id);	/* the metrics count it */
 		if (!queue_remove(c->s->queue, id, owner))
 			judge_kill(c->s->judge, id);
 		did = true;
@@ -243,12 +244,16 @@ void op_health(const ctx_t *c)
 	mp_w_kuint(w, "total", (uint64_t)judge_total(c->s->judge));
 	mp_w_kuint(w, "busy", (uint64_t)(judge_total(c->s->judge) - judge_free_count(c->s->judge)));
 	mp_w_kuint(w, "free", (uint64_t)judge_free_count(c->s->judge));
+	/* What the store holds (list shows the same), not the loop's view:
+	 * the two differ while a commit fails. */
+	uint64_t queued = queue_length(c->s->queue), running = queue_running(c->s->queue);
+	store_count_active(c->s->store, &queued, &running);
 	mp_w_str(w, "queue");
 	mp_w_map(w, 4);
-	mp_w_kuint(w, "length", queue_length(c->s->queue));
+	mp_w_kuint(w, "length", queued);
 	mp_w_kuint(w, "capacity", g->queue_capacity);
 	mp_w_kuint(w, "per_user", g->queue_per_user);
-	mp_w_kuint(w, "running", queue_running(c->s->queue));
+	mp_w_kuint(w, "running", running);
 	mp_w_kstr(w, "user", c->r->user);
 	mp_w_kbool(w, "admin", c->r->admin);
 	mp_w_str(w, "limits");

@@ -21,13 +21,21 @@ typedef struct msg {
 } msg_t;
 
 typedef struct wait {
-	struct wait *next;
 	req_t r;
-	uint64_t id;
-	int64_t deadline;	/* monotonic ms; 0: none */
 	int flags;
 	bool dup;
 } wait_t;
+
+/* The waits, in the order they came, as a compact array of what their
+ * scans look at (a job's end, a deadline, a connection's count), so that
+ * a thousand waits cost a pass over 32-byte entries, not over the
+ * requests themselves. */
+typedef struct waitref {
+	uint64_t id;		/* the job */
+	int64_t deadline;	/* monotonic ms; 0: none */
+	uint64_t conn;		/* the first bytes of the routing id */
+	wait_t *w;
+} waitref_t;
 
 typedef struct hook {
 	struct hook *next;
@@ -38,7 +46,8 @@ typedef struct hook {
 struct outbox {
 	store_t *store;
 	msg_t *head, **tail;
-	wait_t *waits;
+	waitref_t *wv;
+	size_t nw, wcap;
 	hook_t *hooks;
 	void *router, *trouter, *pub, *tpub;
 };
@@ -66,8 +75,9 @@ void outbox_destroy(outbox_t **p)
 		return;
 	for (msg_t *m = self->head, *next; m; m = next)
 		next = m->next, s_msg_free(m);
-	for (wait_t *w = self->waits, *next; w; w = next)
-		next = w->next, free(w);
+	for (size_t i = 0; i < self->nw; i++)
+		free(self->wv[i].w);
+	free(self->wv);
 	for (hook_t *h = self->hooks, *next; h; h = next)
 		next = h->next, free(h);
 	free(self);
@@ -200,29 +210,59 @@ void outbox_test_event(outbox_t *self, uint64_t id, unsigned idx, unsigned total
 	s_push_event(self, id, &w, written, false);
 }
 
+void outbox_event(outbox_t *self, const char *topic, mp_w *w)
+{
+	msg_t *m = calloc(1, sizeof *m);
+	if (!m || !mp_w_ok(w)) {
+		free(m);
+		mp_w_free(w);
+		return;
+	}
+	m->event = true;
+	snprintf(m->topic, sizeof m->topic, "%s", topic);
+	m->body = mp_w_take(w, &m->len);
+	s_push(self, m);
+}
+
 /* ---- waits ---- */
+
+static uint64_t s_conn(const req_t *r)
+{
+	uint64_t k = r->idlen;
+	memcpy(&k, r->id, r->idlen < sizeof k ? r->idlen : sizeof k);
+	return k ^ r->idlen;
+}
 
 int outbox_wait(outbox_t *self, const req_t *r, uint64_t id, int64_t deadline,
 		int flags, bool dup)
 {
+	if (self->nw == self->wcap) {
+		size_t cap = self->wcap ? self->wcap * 2 : 64;
+		waitref_t *v = realloc(self->wv, cap * sizeof *v);
+		if (!v)
+			return -1;
+		self->wv = v, self->wcap = cap;
+	}
 	wait_t *w = calloc(1, sizeof *w);
 	if (!w)
 		return -1;
 	w->r = *r;
-	w->id = id;
-	w->deadline = deadline ? deadline - now_ms() + mono_ms() : 0;
 	w->flags = flags;
 	w->dup = dup;
-	w->next = self->waits;
-	self->waits = w;
+	self->wv[self->nw++] = (waitref_t){ id, deadline ? deadline - now_ms() + mono_ms() : 0,
+					    s_conn(r), w };
 	return 0;
 }
 
 size_t outbox_waits_of(const outbox_t *self, const req_t *r)
 {
 	size_t n = 0;
-	for (const wait_t *w = self->waits; w; w = w->next)
-		n += w->r.idlen == r->idlen && !memcmp(w->r.id, r->id, r->idlen);
+	uint64_t conn = s_conn(r);
+	for (size_t i = 0; i < self->nw; i++) {
+		const wait_t *w = self->wv[i].w;
+		n += self->wv[i].conn == conn && w->r.idlen == r->idlen &&
+		     !memcmp(w->r.id, r->id, r->idlen);
+	}
 	return n;
 }
 
@@ -230,26 +270,26 @@ size_t outbox_waits_of(const outbox_t *self, const req_t *r)
  * deadline (now > 0). */
 static void s_waits_answer(outbox_t *self, uint64_t id, int64_t now)
 {
-	for (wait_t **p = &self->waits; *p;) {
-		wait_t *w = *p;
-		bool go = now ? (w->deadline && w->deadline <= now) :
-				(!id || w->id == id);
+	size_t k = 0;
+	for (size_t i = 0; i < self->nw; i++) {
+		waitref_t x = self->wv[i];
+		bool go = now ? (x.deadline && x.deadline <= now) : (!id || x.id == id);
 		if (!go) {
-			p = &w->next;
+			self->wv[k++] = x;
 			continue;
 		}
-		*p = w->next;
-		reply_job(&w->r, w->id, w->flags, w->dup);
-		free(w);
+		reply_job(&x.w->r, x.id, x.w->flags, x.w->dup);	/* queues, adds no wait */
+		free(x.w);
 	}
+	self->nw = k;
 }
 
 int64_t outbox_waits_next(const outbox_t *self)
 {
 	int64_t t = 0;
-	for (const wait_t *w = self->waits; w; w = w->next)
-		if (w->deadline && (!t || w->deadline < t))
-			t = w->deadline;
+	for (size_t i = 0; i < self->nw; i++)
+		if (self->wv[i].deadline && (!t || self->wv[i].deadline < t))
+			t = self->wv[i].deadline;
 	return t;
 }
 

@@ -66,6 +66,9 @@ void reply_job(const req_t *r, uint64_t id, int flags, bool dup);
 /* Events: job id's state (as stored now), and the end of one of its tests. */
 void outbox_job_event(outbox_t *self, uint64_t id);
 void outbox_test_event(outbox_t *self, uint64_t id, unsigned idx, unsigned total);
+/* An event on another topic ("security.flag.": PROTOCOL.md 19.5), its
+ * payload the map in w (taken). */
+void outbox_event(outbox_t *self, const char *topic, mp_w *w);
 
 /* Waits: answered with reply_job when job id ends, or at deadline (wall
  * clock ms; 0: none). */

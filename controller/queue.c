@@ -9,7 +9,8 @@
 typedef struct user {
 	char name[NAME_MAX_LEN + 1];
 	uint64_t *ids;			/* queued, ascending */
-	size_t n, cap;
+	int64_t *due;			/* each one's: monotonic ms, 0 at once */
+	size_t n, cap, ndue;		/* ndue: how many have a due time */
 	size_t running;
 	int64_t last_start;
 } user_t;
@@ -30,7 +31,7 @@ void queue_destroy(queue_t **p)
 	if (!self)
 		return;
 	for (size_t i = 0; i < self->nusers; i++)
-		free(self->users[i].ids);
+		free(self->users[i].ids), free(self->users[i].due);
 	free(self->users);
 	free(self);
 	*p = NULL;
@@ -75,48 +76,127 @@ size_t queue_running(const queue_t *self)
 	return self->running;
 }
 
-int queue_add(queue_t *self, uint64_t id, const char *user)
+static int s_grow(user_t *u)
+{
+	if (u->n < u->cap)
+		return 0;
+	size_t cap = u->cap ? u->cap * 2 : 16;
+	uint64_t *p = realloc(u->ids, cap * sizeof *p);
+	if (p)
+		u->ids = p;
+	int64_t *d = p ? realloc(u->due, cap * sizeof *d) : NULL;
+	if (!d)
+		return -1;
+	u->due = d, u->cap = cap;
+	return 0;
+}
+
+/* Where id is in u's list, or where it would go (a requeued job keeps
+ * its place). */
+static size_t s_find(const user_t *u, uint64_t id)
+{
+	size_t lo = 0, hi = u->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (u->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int queue_defer(queue_t *self, uint64_t id, const char *user, int64_t due)
 {
 	user_t *u = s_user_add(self, user);
-	if (!u)
+	if (!u || s_grow(u))
 		return -1;
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 16;
-		uint64_t *p = realloc(u->ids, cap * sizeof *p);
-		if (!p)
-			return -1;
-		u->ids = p, u->cap = cap;
+	size_t i = s_find(u, id);
+	if (i < u->n && u->ids[i] == id) {	/* queued already: a new due time */
+		u->ndue += (due != 0) - (u->due[i] != 0);
+		u->due[i] = due;
+		return 0;
 	}
-	size_t i = u->n;
-	while (i > 0 && u->ids[i - 1] > id)	/* a requeued job keeps its place */
-		i--;
 	memmove(&u->ids[i + 1], &u->ids[i], (u->n - i) * sizeof *u->ids);
+	memmove(&u->due[i + 1], &u->due[i], (u->n - i) * sizeof *u->due);
 	u->ids[i] = id;
+	u->due[i] = due;
+	u->ndue += due != 0;
 	u->n++;
 	self->queued++;
 	return 0;
 }
 
+int queue_add(queue_t *self, uint64_t id, const char *user)
+{
+	return queue_defer(self, id, user, 0);
+}
+
+bool queue_has(const queue_t *self, uint64_t id, const char *user)
+{
+	const user_t *u = s_user(self, user);
+	size_t i = u ? s_find(u, id) : 0;
+	return u && i < u->n && u->ids[i] == id;
+}
+
+static void s_drop(queue_t *self, user_t *u, size_t i)
+{
+	u->ndue -= u->due[i] != 0;
+	memmove(&u->ids[i], &u->ids[i + 1], (u->n - i - 1) * sizeof *u->ids);
+	memmove(&u->due[i], &u->due[i + 1], (u->n - i - 1) * sizeof *u->due);
+	u->n--;
+	self->queued--;
+}
+
 bool queue_remove(queue_t *self, uint64_t id, const char *user)
 {
 	user_t *u = s_user(self, user);
-	for (size_t i = 0; u && i < u->n; i++)
-		if (u->ids[i] == id) {
-			memmove(&u->ids[i], &u->ids[i + 1], (u->n - i - 1) * sizeof *u->ids);
-			u->n--;
-			self->queued--;
-			return true;
-		}
-	return false;
+	size_t i = u ? s_find(u, id) : 0;
+	if (!u || i >= u->n || u->ids[i] != id)
+		return false;
+	s_drop(self, u, i);
+	return true;
 }
 
-/* The user to serve next: fewest running, then longest since a start. */
-static user_t *s_next_user(queue_t *self)
+void queue_keep(queue_t *self, bool (*keep)(void *arg, uint64_t id), void *arg)
+{
+	for (size_t k = 0; k < self->nusers; k++) {
+		user_t *u = &self->users[k];
+		for (size_t i = u->n; i-- > 0;)
+			if (!keep(arg, u->ids[i]))
+				s_drop(self, u, i);
+	}
+}
+
+/* u's first job that may start at now, or u->n. */
+static size_t s_first_due(const user_t *u, int64_t now)
+{
+	size_t i = 0;
+	while (u->ndue && i < u->n && u->due[i] > now)
+		i++;
+	return u->ndue ? i : 0;
+}
+
+int64_t queue_next_due(const queue_t *self, int64_t now)
+{
+	int64_t next = 0;
+	for (size_t k = 0; k < self->nusers; k++) {
+		const user_t *u = &self->users[k];
+		for (size_t i = 0; u->ndue && i < u->n; i++)
+			if (u->due[i] > now && (!next || u->due[i] < next))
+				next = u->due[i];
+	}
+	return next;
+}
+
+/* The user to serve next (a job of theirs may start at now): fewest
+ * running, then longest since a start. */
+static user_t *s_next_user(queue_t *self, int64_t now)
 {
 	user_t *best = NULL;
 	for (size_t i = 0; i < self->nusers; i++) {
 		user_t *u = &self->users[i];
-		if (!u->n)
+		if (!u->n || s_first_due(u, now) == u->n)
 			continue;
 		if (!best || u->running < best->running ||
 		    (u->running == best->running && u->last_start < best->last_start))
@@ -125,15 +205,21 @@ static user_t *s_next_user(queue_t *self)
 	return best;
 }
 
-bool queue_pop(queue_t *self, uint64_t *id, char *user)
+bool queue_pop_at(queue_t *self, int64_t now, uint64_t *id, char *user)
 {
-	user_t *u = s_next_user(self);
+	user_t *u = s_next_user(self, now);
 	if (!u)
 		return false;
-	*id = u->ids[0];
+	size_t i = s_first_due(u, now);
+	*id = u->ids[i];
 	strcpy(user, u->name);
-	queue_remove(self, *id, u->name);
+	s_drop(self, u, i);
 	return true;
+}
+
+bool queue_pop(queue_t *self, uint64_t *id, char *user)
+{
+	return queue_pop_at(self, INT64_MAX, id, user);
 }
 
 void queue_started(queue_t *self, const char *user, int64_t now)

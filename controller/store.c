@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,45 @@ static const char s_schema[] =
 	" wall_us INTEGER, memory_kb INTEGER, message TEXT, v_syscall TEXT,"
 	" v_args TEXT, PRIMARY KEY(job, idx));"
 	"CREATE TABLE IF NOT EXISTS problems(id TEXT PRIMARY KEY, name TEXT,"
-	" desc BLOB NOT NULL, imported_at INTEGER NOT NULL, by TEXT);";
+	" desc BLOB NOT NULL, imported_at INTEGER NOT NULL, by TEXT);"
+	/* sessions (session.c): an editor's files, versioned; their runs */
+	"CREATE TABLE IF NOT EXISTS sessions(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" user TEXT NOT NULL, lang TEXT NOT NULL, version INTEGER NOT NULL,"
+	" files BLOB NOT NULL, nfiles INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	" used_at INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user, id);"
+	"CREATE INDEX IF NOT EXISTS sessions_used ON sessions(used_at);"
+	"CREATE TABLE IF NOT EXISTS session_runs(session INTEGER NOT NULL,"
+	" job INTEGER NOT NULL, version INTEGER NOT NULL, PRIMARY KEY(session, job));"
+	/* the violation log, flags, failure traces (store_audit.c) */
+	"CREATE TABLE IF NOT EXISTS violations(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" at INTEGER NOT NULL, job INTEGER NOT NULL, test INTEGER NOT NULL,"
+	" user TEXT NOT NULL, lang TEXT NOT NULL, policy TEXT NOT NULL,"
+	" syscall TEXT NOT NULL, args TEXT NOT NULL, UNIQUE(job, test));"
+	"CREATE INDEX IF NOT EXISTS violations_user ON violations(user, at);"
+	"CREATE INDEX IF NOT EXISTS violations_at ON violations(at);"
+	"CREATE TABLE IF NOT EXISTS flags(user TEXT PRIMARY KEY, active INTEGER NOT NULL,"
+	" at INTEGER NOT NULL, count INTEGER NOT NULL, blocked INTEGER NOT NULL,"
+	" cleared_at INTEGER, cleared_by TEXT);"
+	"CREATE TABLE IF NOT EXISTS traces(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" at INTEGER NOT NULL, job INTEGER NOT NULL, attempt INTEGER NOT NULL,"
+	" user TEXT, lang TEXT, status TEXT, message TEXT);"
+	"CREATE INDEX IF NOT EXISTS traces_at ON traces(at);";
+
+/* st, unless it writes and the turn's transaction is gone: SQLite rolled
+ * it back by itself (SQLITE_FULL, SQLITE_IOERR), and a write now would be
+ * committed on its own, half a turn. */
+static sqlite3_stmt *s_usable(store_t *self, sqlite3_stmt *st)
+{
+	if (!self->txn || !sqlite3_get_autocommit(self->db) || sqlite3_stmt_readonly(st))
+		return st;
+	if (!self->failed)
+		store_log(self, "store: the transaction was rolled back: %s",
+			  sqlite3_errmsg(self->db));
+	self->failed = true;
+	return NULL;
+}
 
 /* Prepared statements, cached by the address of their SQL text (every
  * caller passes a static string). The cache has room for every statement
@@ -59,12 +98,13 @@ sqlite3_stmt *store_stmt(store_t *self, const char *sql)
 		if (self->stmts[i].sql == sql) {
 			sqlite3_reset(self->stmts[i].st);
 			sqlite3_clear_bindings(self->stmts[i].st);
-			return self->stmts[i].st;
+			return s_usable(self, self->stmts[i].st);
 		}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v3(self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
 			       NULL) != SQLITE_OK) {
-		jlog(LOG_ERR, "store: %s", sqlite3_errmsg(self->db));
+		store_log(self, "store: %s", sqlite3_errmsg(self->db));
+		self->errors++;
 		return NULL;
 	}
 	if (i == STORE_STMTS) {
@@ -75,7 +115,40 @@ sqlite3_stmt *store_stmt(store_t *self, const char *sql)
 	}
 	self->stmts[self->nstmts].sql = sql;
 	self->stmts[self->nstmts++].st = st;
-	return st;
+	return s_usable(self, st);
+}
+
+void store_log(store_t *self, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int64_t now = mono_ms();
+	if (now - self->log_from >= 10000) {
+		if (self->log_dropped)
+			jlog(LOG_ERR, "store: %u more errors in %" PRId64 " ms not logged",
+			     self->log_dropped, now - self->log_from);
+		self->log_from = now, self->log_n = self->log_dropped = 0;
+	}
+	if (self->log_n >= 5) {
+		self->log_dropped++;
+		return;
+	}
+	self->log_n++;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	jlog(LOG_ERR, "%s", line);
+}
+
+int store_step(store_t *self, sqlite3_stmt *st)
+{
+	int r = sqlite3_step(st);
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		store_log(self, "store: %s", sqlite3_errmsg(self->db));
+		self->errors++;
+		self->failed |= self->txn;
+	}
+	return r;
 }
 
 void store_text(sqlite3_stmt *st, int i, const char *s)
@@ -88,12 +161,8 @@ void store_text(sqlite3_stmt *st, int i, const char *s)
 
 int store_done(store_t *self, sqlite3_stmt *st)
 {
-	int r = sqlite3_step(st);
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
-		jlog(LOG_ERR, "store: %s", sqlite3_errmsg(self->db));
-		return -1;
-	}
-	return 0;
+	int r = store_step(self, st);
+	return r != SQLITE_DONE && r != SQLITE_ROW ? -1 : 0;
 }
 
 /* The one row of a query by job id, or NULL. */
@@ -115,9 +184,13 @@ static int s_migrate(store_t *self, char **err)
 		"hidden INTEGER NOT NULL DEFAULT 0", "requirements BLOB", "problem TEXT",
 		"groups BLOB",
 	};
+	/* each test's output: its first bytes and its size (judge_out.c) */
+	static const char *const tcols[] = { "output BLOB", "output_bytes INTEGER" };
 	char q[128];
-	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
-		snprintf(q, sizeof q, "ALTER TABLE jobs ADD COLUMN %s", cols[i]);
+	for (size_t i = 0; i < sizeof cols / sizeof *cols + 2; i++) {
+		bool t = i >= sizeof cols / sizeof *cols;
+		snprintf(q, sizeof q, "ALTER TABLE %s ADD COLUMN %s", t ? "test_results" : "jobs",
+			 t ? tcols[i - sizeof cols / sizeof *cols] : cols[i]);
 		if (sqlite3_exec(self->db, q, NULL, NULL, NULL) != SQLITE_OK &&
 		    !strstr(sqlite3_errmsg(self->db), "duplicate column"))
 			return *err = sqlite3_mprintf("%s", sqlite3_errmsg(self->db)), -1;
@@ -142,6 +215,7 @@ store_t *store_new(const conf_t *c)
 	const char *sync = c->sync_full ? "PRAGMA synchronous=FULL;"
 					: "PRAGMA synchronous=NORMAL;";
 	if (sqlite3_exec(self->db, "PRAGMA journal_mode=WAL;", NULL, NULL, &err) ||
+	    sqlite3_exec(self->db, "PRAGMA temp_store=MEMORY;", NULL, NULL, &err) ||
 	    sqlite3_exec(self->db, sync, NULL, NULL, &err) ||
 	    sqlite3_exec(self->db, s_schema, NULL, NULL, &err) || s_migrate(self, &err)) {
 		jlog(LOG_ERR, "%s: %s", path, err ? err : "?");
@@ -176,39 +250,76 @@ static void s_reset_all(store_t *self)
 		sqlite3_reset(self->spare);
 }
 
+/* BEGIN, COMMIT: cached like the rest, not parsed again on every turn. */
+static int s_run(store_t *self, const char *sql)
+{
+	sqlite3_stmt *st = store_stmt(self, sql);
+	int r = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (st)
+		sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : -1;
+}
+
 int store_begin(store_t *self)
 {
+	static const char q[] = "BEGIN IMMEDIATE";
 	if (self->txn)
 		return 0;
 	s_reset_all(self);	/* reads since the last commit */
-	if (sqlite3_exec(self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) {
-		jlog(LOG_ERR, "store: begin: %s", sqlite3_errmsg(self->db));
+	if (s_run(self, q)) {
+		store_log(self, "store: begin: %s", sqlite3_errmsg(self->db));
+		self->errors++;
 		return -1;
 	}
 	self->txn = true;
+	self->failed = false;
+	self->changes = sqlite3_total_changes64(self->db);
 	return 0;
 }
 
 int store_commit(store_t *self)
 {
+	static const char q[] = "COMMIT";
 	if (!self->txn)
 		return 0;
 	s_reset_all(self);
-	if (sqlite3_exec(self->db, "COMMIT", NULL, NULL, NULL)) {
-		jlog(LOG_ERR, "store: commit: %s", sqlite3_errmsg(self->db));
+	self->wrote = false;
+	if (self->failed) {		/* a write of it failed: none of it is kept */
+		store_rollback(self);
+		return -1;
+	}
+	if (s_run(self, q)) {
+		store_log(self, "store: commit: %s", sqlite3_errmsg(self->db));
+		self->errors++;
 		store_rollback(self);
 		return -1;
 	}
 	self->txn = false;
+	self->wrote = sqlite3_total_changes64(self->db) != self->changes;
 	return 0;
+}
+
+bool store_last_wrote(const store_t *self)
+{
+	return self->wrote;
+}
+
+bool store_pending(const store_t *self)
+{
+	return self->txn && sqlite3_total_changes64(self->db) != self->changes;
+}
+
+bool store_failed(const store_t *self)
+{
+	return self->failed;
 }
 
 void store_rollback(store_t *self)
 {
 	s_reset_all(self);
-	if (self->txn)
+	if (self->txn && !sqlite3_get_autocommit(self->db))
 		sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
-	self->txn = false;
+	self->txn = self->failed = false;
 }
 
 bool store_in_txn(const store_t *self)
@@ -295,6 +406,23 @@ int store_insert(store_t *self, const char *kind, const char *user, const char *
 	return 0;
 }
 
+/* Step st, an UPDATE of job id's row, then read the seq it left: 0 if no
+ * row changed. Not UPDATE ... RETURNING: SQLite gathers RETURNING rows in
+ * an ephemeral table, whose opening and closing (a pager, its cache) cost
+ * more than the update itself, twice per job. */
+static uint64_t s_seq_after(store_t *self, sqlite3_stmt *st, uint64_t id)
+{
+	static const char q[] = "SELECT seq FROM jobs WHERE id = ?";
+	if (store_done(self, st) || !sqlite3_changes(self->db))
+		return 0;
+	sqlite3_reset(st);
+	if (!(st = store_row(self, q, id)))
+		return 0;
+	uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return seq;
+}
+
 uint64_t store_set_state(store_t *self, uint64_t id, int state, bool new_attempt)
 {
 	static const char q[] =
@@ -303,7 +431,7 @@ uint64_t store_set_state(store_t *self, uint64_t id, int state, bool new_attempt
 		" started_at = CASE WHEN ?1 = 1 OR (?1 = 2 AND state = 0)"
 		"  THEN ?2 ELSE started_at END,"
 		" finished_at = CASE WHEN ?1 >= 3 THEN ?2 ELSE NULL END"
-		" WHERE id = ?4 AND state < 3 RETURNING seq";
+		" WHERE id = ?4 AND state < 3";
 	sqlite3_stmt *st = store_stmt(self, q);
 	if (!st)
 		return 0;
@@ -311,11 +439,7 @@ uint64_t store_set_state(store_t *self, uint64_t id, int state, bool new_attempt
 	sqlite3_bind_int64(st, 2, now_ms());
 	sqlite3_bind_int(st, 3, new_attempt);
 	sqlite3_bind_int64(st, 4, (int64_t)id);
-	uint64_t seq = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		seq = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return seq;
+	return s_seq_after(self, st, id);
 }
 
 /* Bind a step's figures at first..first+5. */
@@ -382,11 +506,14 @@ int store_set_result(store_t *self, uint64_t id, int state, const step_t *comp,
 
 int store_load_spec(store_t *self, uint64_t id, jobspec_t *js)
 {
-	static const char q[] =
-		"SELECT user, lang, attempt, limits, spec FROM jobs WHERE id = ?";
-	sqlite3_stmt *st = store_row(self, q, id);
+	static const char q[] = "SELECT user, lang, attempt, limits, spec FROM jobs"
+				" WHERE id = ? AND state < 3";
+	sqlite3_stmt *st = store_stmt(self, q);
 	if (!st)
 		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)id);
+	if (store_step(self, st) != SQLITE_ROW)
+		return -1;	/* none, it has ended, or an error: store_failed */
 	memset(js, 0, sizeof *js);
 	js->id = id;
 	snprintf(js->user, sizeof js->user, "%s", sqlite3_column_text(st, 0));
@@ -428,6 +555,19 @@ int store_job_state(store_t *self, uint64_t id, int *state, char *user, size_t u
 		snprintf(user, usize, "%s", sqlite3_column_text(st, 1));
 	if (attempt)
 		*attempt = (uint64_t)sqlite3_column_int64(st, 2);
+	return 0;
+}
+
+int store_count_active(store_t *self, uint64_t *queued, uint64_t *boxed)
+{
+	static const char q[] = "SELECT count(*) FILTER (WHERE state = 0),"
+				" count(*) FILTER (WHERE state > 0) FROM jobs WHERE state < 3";
+	sqlite3_stmt *st = store_stmt(self, q);
+	if (!st || store_step(self, st) != SQLITE_ROW)
+		return -1;
+	*queued = (uint64_t)sqlite3_column_int64(st, 0);
+	*boxed = (uint64_t)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
 	return 0;
 }
 
@@ -531,9 +671,10 @@ uint64_t store_test_result(store_t *self, uint64_t job, unsigned idx, const char
 	static const char q[] =
 		"INSERT OR REPLACE INTO test_results(job, idx, name, verdict,"
 		" status, exit_code, signal, cpu_us, wall_us, memory_kb, message,"
-		" v_syscall, v_args) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" v_syscall, v_args, output, output_bytes)"
+		" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char u[] =
-		"UPDATE jobs SET seq = seq + 1, at = ? WHERE id = ? RETURNING seq";
+		"UPDATE jobs SET seq = seq + 1, at = ? WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(self, q);
 	if (!st)
 		return 0;
@@ -551,15 +692,14 @@ uint64_t store_test_result(store_t *self, uint64_t job, unsigned idx, const char
 		sqlite3_bind_int64(st, 10, (int64_t)r->memory_kb);
 		if (*r->syscall)
 			store_text(st, 12, r->syscall), store_text(st, 13, r->args);
+		sqlite3_bind_blob(st, 14, r->out ? r->out : "", (int)r->out_len, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 15, (int64_t)r->out_bytes);
 	}
 	if (store_done(self, st) || !(st = store_stmt(self, u)))
 		return 0;
 	sqlite3_bind_int64(st, 1, now_ms());
 	sqlite3_bind_int64(st, 2, (int64_t)job);
-	uint64_t seq = sqlite3_step(st) == SQLITE_ROW ?
-		       (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return seq;
+	return s_seq_after(self, st, job);
 }
 
 void store_tests_clear(store_t *self, uint64_t job)

@@ -46,6 +46,10 @@ int store_begin(store_t *self);		/* no-op if a transaction is open */
 int store_commit(store_t *self);	/* -1: rolled back, nothing of it kept */
 void store_rollback(store_t *self);
 bool store_in_txn(const store_t *self);
+bool store_last_wrote(const store_t *self);	/* the last commit changed rows */
+bool store_pending(const store_t *self);	/* the open transaction changed rows */
+/* A statement of the open transaction failed: store_commit will refuse it. */
+bool store_failed(const store_t *self);
 int store_expire(store_t *self, int64_t before_ms);
 
 /* An existing (user, idem): 1 with its id and whether its spec is the
@@ -64,6 +68,8 @@ int store_set_result(store_t *self, uint64_t id, int state, const step_t *comp,
 		     const step_t *run, const char *status, const char *message,
 		     uint64_t comp_out_bytes, const char *comp_out,
 		     size_t comp_out_len);
+/* Job id as a box needs it, if it exists and has not ended: 0, or -1
+ * (store_failed tells an error from a job that is not there). */
 int store_load_spec(store_t *self, uint64_t id, jobspec_t *js);
 void jobspec_free(jobspec_t *js);
 int store_job_state(store_t *self, uint64_t id, int *state, char *user,
@@ -72,6 +78,8 @@ int store_job_state(store_t *self, uint64_t id, int *state, char *user,
 typedef void (*store_job_cb)(void *arg, uint64_t id, const char *user,
 			     int state, uint64_t attempt);
 int store_each_active(store_t *self, store_job_cb cb, void *arg);
+/* How many jobs are queued, and compiling or running, as stored. */
+int store_count_active(store_t *self, uint64_t *queued, uint64_t *boxed);
 
 /* Compile cache: the artifacts directory name for key, or create one. */
 int store_cache_find(store_t *self, uint64_t key, const void *blob, size_t len,

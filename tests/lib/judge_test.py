@@ -28,7 +28,7 @@ import zmq
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from phasetap import _short, get, is_, load_data, note, ok, run_phase, save_data  # noqa: E402
 
-PROTO_V = 2		# the version judgeboxd speaks, and the one `test` needs
+PROTO_V = 3		# the version judgeboxd speaks (`test` needs 2)
 EP = os.environ["JUDGEBOX_ENDPOINT"]
 EV = os.environ["JUDGEBOX_EVENTS"]
 CTX = zmq.Context.instance()
@@ -232,7 +232,7 @@ MULTI = [("ok", b"ok\n", b"42\n", "accepted", "ok"),
          ("cpu", b"cpu\n", b"", "time_limit", "cpu_limit"),
          ("wall", b"wall\n", b"", "time_limit", "wall_limit"),
          ("mem", b"mem\n", b"", "memory_limit", "memory_limit"),
-         ("out", b"out\n", b"", "output_limit", "file_limit"),
+         ("out", b"out\n", b"", "output_limit", "output_limit"),
          ("exit", b"exit\n", b"", "runtime_error", "exit"),
          ("abort", b"abort\n", b"", "runtime_error", "signal"),
          ("ptrace", b"ptrace\n", b"", "security_violation", "violation")]

@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from phasetap import _short, get, is_, load_data, note, ok, run_phase, save_data  # noqa: E402
 
 # The protocol version judgeboxd speaks (PROTOCOL.md section 13).
-PROTO_V = 2
+PROTO_V = 3
 
 EP = os.environ["JUDGEBOX_ENDPOINT"]
 EV = os.environ["JUDGEBOX_EVENTS"]
@@ -313,10 +313,11 @@ C_FSIZE = b"""#include <stdio.h>
 int main(void)
 {
 	static char b[65536];
+	FILE *f = fopen("big", "w");	/* a file: stdout is the daemon's pipe */
 	memset(b, 'x', sizeof b);
-	for (int i = 0; i < 160; i++)
-		fwrite(b, 1, sizeof b, stdout);
-	return 0;
+	for (int i = 0; f && i < 160; i++)
+		fwrite(b, 1, sizeof b, f);
+	return f ? 0 : 5;
 }
 """
 # ptrace is not in strict.policy (socket is: it fails with EACCES there).
@@ -396,16 +397,19 @@ def t_health():
     ok(all(type(q.get(k)) is int for k in ("length", "capacity", "per_user", "running"))
        and q.get("capacity") == 10000 and q.get("per_user") == 1000,
        "health: queue length, capacity 10000, per_user 1000, running", _short(q))
-    lnames = ["cpu_ms", "wall_ms", "memory_kb", "procs", "fsize_kb", "stack_kb", "nofile", "tmp_kb", "output_kb"]
+    lnames = ["cpu_ms", "wall_ms", "memory_kb", "procs", "fsize_kb", "stack_kb", "nofile", "tmp_kb", "cpu_share",
+              "output_kb"]
     sizes = {"max_request": 16777216, "max_source": 1048576, "max_files": 64,
              "max_files_total": 4194304, "max_stdin": 8388608, "max_args": 64}
     ok(all(lim.get(k) == v for k, v in sizes.items())
        and sorted(get(lim, "defaults", default={})) == sorted(lnames)
        and sorted(get(lim, "ceilings", default={})) == sorted(lnames)
        and all(type(v) is int and v > 0 for v in list(lim["defaults"].values()) + list(lim["ceilings"].values())),
-       "health: limits has the 6 sizes (defaults) and defaults/ceilings with the 9 limit keys", _short(lim))
-    ok(get(lim, "ceilings", "cpu_ms") == 20000 and get(lim, "ceilings", "output_kb") == 1024,
-       "health: ceilings are the smaller of judgeboxd's and helper.conf's (cpu_ms 20000), output_kb 1024",
+       "health: limits has the 6 sizes (defaults) and defaults/ceilings with the 10 limit keys", _short(lim))
+    ok(get(lim, "ceilings", "cpu_ms") == 20000 and get(lim, "ceilings", "output_kb") == 1024
+       and get(lim, "ceilings", "cpu_share") == 2000 and get(lim, "defaults", "cpu_share") == 2000,
+       "health: ceilings are the smaller of judgeboxd's and helper.conf's (cpu_ms 20000), output_kb 1024; "
+       "cpu_share's default and ceiling are helper.conf's (2000)",
        _short(lim.get("ceilings")))
     ok(rep.get("user") == "root" and rep.get("admin") is True and rep.get("draining") is False
        and rep.get("rid") == "h" and rep.get("v") == PROTO_V,
@@ -461,7 +465,7 @@ def t_run_basic():
     note("run: source, stdin, args, limits, wait; the job object (8.1)")
     t0 = int(time.time() * 1000)
     rep = call(run("python3", PY_ECHO, stdin=b"in put\n", args=["a b", "--x"],
-                   limits={"cpu_ms": 1500, "output_kb": 32}, wait=True, rid="r1"))
+                   limits={"cpu_ms": 1500, "output_kb": 32, "cpu_share": 500}, wait=True, rid="r1"))
     job = get(rep, "job", default={})
     res = job.get("result", {})
     ok(get(rep, "ok") is True and get(rep, "rid") == "r1" and job.get("state") == "judged"
@@ -489,9 +493,9 @@ def t_run_basic():
     ok(not why, "run: the job has the fields of 8.1 (kind run, user root, attempt 1, seq 3, times)", *why,
        _short(job))
     lim = job.get("limits", {})
-    ok(len(lim) == 9 and lim.get("cpu_ms") == 1500 and lim.get("output_kb") == 32
+    ok(len(lim) == 10 and lim.get("cpu_ms") == 1500 and lim.get("output_kb") == 32 and lim.get("cpu_share") == 500
        and lim.get("wall_ms") == get(HEALTH, "limits", "defaults", "wall_ms"),
-       "run: job.limits has every key: the asked cpu_ms and output_kb, the default wall_ms", _short(lim))
+       "run: job.limits has every key: the asked cpu_ms, output_kb and cpu_share, the default wall_ms", _short(lim))
     why = []
     for k, t in (("exit_code", int), ("signal", int), ("cpu_ms", int), ("cpu_us", int), ("wall_ms", int),
                  ("wall_us", int), ("memory_kb", int), ("stdout", bytes), ("stdout_bytes", int),
@@ -587,7 +591,7 @@ def t_statuses():
     r = res["file_limit"]
     ok(r.get("status") == "file_limit" and r.get("signal") == 25 and r.get("signal_name") == "SIGXFSZ"
        and r.get("stdout_bytes", 0) <= 1024 * 1024,
-       "10 MiB written with fsize_kb 1024: status file_limit, signal 25 (SIGXFSZ), at most 1 MiB written", _short(r))
+       "10 MiB written into a file with fsize_kb 1024: status file_limit, signal 25 (SIGXFSZ)", _short(r))
     r = res["violation"]
     v = r.get("violation", {})
     args = v.get("args", [])
@@ -890,6 +894,11 @@ def t_bad_requests():
     ceil = get(HEALTH, "limits", "ceilings", default={})
     is_err(once(run("python3", src, limits={"cpu_ms": ceil.get("cpu_ms", 0) + 1})), "bad_request",
            "cpu_ms above its ceiling: bad_request with field and limit", field="limits.cpu_ms", limit=ceil.get("cpu_ms"))
+    is_err(once(run("python3", src, limits={"cpu_share": ceil.get("cpu_share", 0) + 1})), "bad_request",
+           "cpu_share above its ceiling (helper.conf's 2000): bad_request naming the limit",
+           field="limits.cpu_share", limit=ceil.get("cpu_share"))
+    is_err(once(run("python3", src, limits={"cpu_share": 9})), "bad_request",
+           "cpu_share 9 (under the kernel's least quota, 10): bad_request", field="limits.cpu_share")
     is_err(once(run("python3", src, limits={"output_kb": 1025})), "bad_request",
            "output_kb 1025: bad_request, limit 1024", field="limits.output_kb", limit=1024)
     is_err(once(run("python3", src, limits={"memory_kb": 0})), "bad_request",

@@ -365,7 +365,7 @@ def plan_hostile(kind):
         return (run_req("bash", hostile("probe sleep 60000"), wall_ms=300),
                 {"status": "wall_limit", "signal": 9})
     if kind == "h_flood":
-        return run_req("python3", PY_FLOOD, fsize_kb=64), {"status": "file_limit"}
+        return run_req("python3", PY_FLOOD, fsize_kb=64), {"status": "output_limit"}
     raise ValueError(kind)
 
 
