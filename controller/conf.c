@@ -25,11 +25,11 @@
 /* Shipped defaults and ceilings (PROTOCOL.md 7.6); conf and helper.conf may
  * lower the ceilings. */
 static const limits_t s_def = { 1000, 3000, 262144, 64, 65536, 262144, 64,
-				 65536, 64 };
+				 65536, 0, 64 };	/* cpu_share 0: helper.conf's */
 static const limits_t s_ceil = { 60000, 120000, 4194304, 1024, 1048576,
-				 4194304, 1024, 1048576, 1024 };
+				 4194304, 1024, 1048576, 1000000, 1024 };
 static const limits_t s_cdef = { 30000, 60000, 1048576, 256, 262144, 262144,
-				 256, 262144, 64 };
+				 256, 262144, 0, 64 };
 
 /* Split "key = value" in place; false for blank and comment lines. */
 static bool s_split(char *line, char **key, char **val)
@@ -132,11 +132,16 @@ struct ukey {
 static const struct ukey s_ukeys[] = {
 	UK(queue_capacity, 1000000), UK(queue_per_user, 1000000),
 	UK(max_waits, 100000), UK(max_attempts, 100), UK(history_days, 36500),
+	UK(retry_ms, 3600000), UK(retry_max_ms, 86400000), UK(min_free_kb, 1u << 30),
 	UK(drain_ms, 3600000), UK(cache_entries, 100000),
 	UK(max_request, 1u << 30), UK(max_source, 1u << 30),
 	UK(max_files, 1024), UK(max_files_total, 1u << 30),
 	UK(max_stdin, 1u << 30), UK(max_args, 1024),
 	UK(compile_output_kb, 1u << 20),
+	UK(violations_per_hour, 1000000), UK(violations_days, 36500),
+	UK(traces_days, 36500), UK(prune_every_ms, 86400000), UK(metrics_every_ms, 3600000),
+	UK(session_idle_s, 315360000), UK(session_max_files, 1024),
+	UK(session_max_file, 1u << 30), UK(session_max_total, 1u << 30),
 };
 
 static int s_conf_key(conf_t *c, const char *k, const char *v)
@@ -154,12 +159,15 @@ static int s_conf_key(conf_t *c, const char *k, const char *v)
 		{ "tcp_events", c->tcp_events, sizeof c->tcp_events },
 		{ "server_key", c->server_key, sizeof c->server_key },
 		{ "clients_dir", c->clients_dir, sizeof c->clients_dir },
+		{ "metrics_dir", c->metrics_dir, sizeof c->metrics_dir },
+		{ "templates_dir", c->templates_dir, sizeof c->templates_dir },
 	};
 	if (!strcmp(k, "admins") && (!v || !s_admins_ok(v)))
 		return -1;
 	if (!strcmp(k, "log") && (!v || (strcmp(v, "stderr") && strcmp(v, "syslog"))))
 		return -1;
-	bool may_be_empty = !strcmp(k, "admins") || !strncmp(k, "tcp_", 4);
+	bool may_be_empty = !strcmp(k, "admins") || !strncmp(k, "tcp_", 4) ||
+			    !strcmp(k, "metrics_dir");
 	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
 		if (!strcmp(k, s[i].name))
 			return !v || (!*v && !may_be_empty) ? -1 :
@@ -173,6 +181,12 @@ static int s_conf_key(conf_t *c, const char *k, const char *v)
 		if (s_uint(v, !strcmp(k, "boxes") ? 256 : 4096, &n))
 			return -1;
 		*(!strcmp(k, "boxes") ? &c->boxes : &c->first_box) = (unsigned)n;
+		return 0;
+	}
+	if (!strcmp(k, "violation_action")) {
+		if (!v || (strcmp(v, "flag") && strcmp(v, "block")))
+			return -1;
+		c->violation_block = !strcmp(v, "block");
 		return 0;
 	}
 	if (!strcmp(k, "store_sync")) {
@@ -201,6 +215,9 @@ static void s_defaults(conf_t *c)
 	c->queue_per_user = 1000;
 	c->max_waits = 1024;
 	c->max_attempts = 3;
+	c->retry_ms = 1000;
+	c->retry_max_ms = 60000;
+	c->min_free_kb = 1024;
 	c->history_days = 30;
 	c->drain_ms = 30000;
 	c->cache_entries = 256;
@@ -211,6 +228,15 @@ static void s_defaults(conf_t *c)
 	c->max_stdin = 8 << 20;
 	c->max_args = 64;
 	c->compile_output_kb = 64;
+	c->violations_per_hour = 5;
+	c->violations_days = 30;
+	c->traces_days = 7;
+	c->prune_every_ms = 3600000;
+	c->metrics_every_ms = 5000;
+	c->session_idle_s = 604800;
+	c->session_max_files = 32;
+	c->session_max_file = 256 << 10;
+	c->session_max_total = 1 << 20;
 	c->sync_full = true;
 	memcpy(c->def, s_def, sizeof c->def);
 	memcpy(c->ceil, s_ceil, sizeof c->ceil);
@@ -231,6 +257,7 @@ static void s_helper_limits(conf_t *c)
 	}
 	char line[512], name[32];
 	unsigned long long d, m;
+	bool share = false;
 	while (fgets(line, sizeof line, f)) {
 		char root[512];
 		if (sscanf(line, " box_root %511s", root) == 1)
@@ -240,6 +267,9 @@ static void s_helper_limits(conf_t *c)
 		int i = wire_limit_index(name);
 		if (i < 0 || i == L_OUTPUT)
 			continue;
+		if (i == L_SHARE && !c->def[i])	/* unset here: helper.conf's */
+			c->def[i] = d;
+		share |= i == L_SHARE;
 		c->hceil[i] = m;
 		if (m < c->ceil[i])
 			c->ceil[i] = m;
@@ -249,6 +279,8 @@ static void s_helper_limits(conf_t *c)
 			c->cdef[i] = m;
 	}
 	fclose(f);
+	if (!share)	/* optional in helper.conf: without it, no run may ask */
+		c->def[L_SHARE] = c->ceil[L_SHARE] = c->hceil[L_SHARE] = 0;
 }
 
 int conf_load(conf_t *c, const char *path)
@@ -326,6 +358,14 @@ const lang_t *conf_lang(const conf_t *c, const char *id)
 	return NULL;
 }
 
+uint64_t conf_retry_ms(const conf_t *c, uint64_t n)
+{
+	uint64_t ms = c->retry_ms;
+	while (n-- > 1 && ms < c->retry_max_ms)
+		ms *= 2;
+	return ms < c->retry_max_ms ? ms : c->retry_max_ms;
+}
+
 /* "key=value key=value" into a limits array. */
 static int s_lang_limits(const char *v, limits_t l, bool *has)
 {
@@ -373,6 +413,7 @@ static int s_lang_key(lang_t *l, const char *k, const char *v)
 		{ "artifacts", l->artifacts, sizeof l->artifacts },
 		{ "run", l->run, sizeof l->run },
 		{ "policy", l->policy, sizeof l->policy },
+		{ "network", l->network, sizeof l->network },
 	};
 	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
 		if (!strcmp(k, s[i].name))
@@ -435,6 +476,8 @@ static int s_lang_load(conf_t *c, const char *dir, const char *file)
 			r = s_lang_key(l, k, v);
 	}
 	fclose(f);
+	if (!r && *l->network && strcmp(l->network, "none") && strcmp(l->network, "loopback"))
+		r = -1, ln = 0;		/* network = none | loopback */
 	if (!r && (!*l->name || !*l->source || !*l->exts || !*l->run ||
 		   (*l->compile && !*l->artifacts)))
 		r = -4, ln = 0;

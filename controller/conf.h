@@ -20,6 +20,7 @@ typedef struct lang {
 	char id[33], name[128], source[65], version[128], reason[256];
 	char exts[128], compile[1024], run[1024], artifacts[256];
 	char policy[64], env[8][256];
+	char network[16];		/* "" or none: no interface; loopback: lo up */
 	int nenv;
 	bool available, has_limits[L_COUNT], has_climits[L_COUNT];
 	limits_t limits, climits;	/* language defaults, run and compile */
@@ -34,9 +35,17 @@ typedef struct conf {
 	char server_key[512], clients_dir[512];	/* CURVE (curve.c) */
 	unsigned boxes, first_box;
 	uint64_t queue_capacity, queue_per_user, max_waits, max_attempts;
+	uint64_t retry_ms, retry_max_ms, min_free_kb;	/* internal failures: conf_retry_ms */
 	uint64_t history_days, drain_ms, cache_entries;
 	uint64_t max_request, max_source, max_files, max_files_total;
 	uint64_t max_stdin, max_args, compile_output_kb;
+	char templates_dir[512];	/* sessions' templates; "": beside languages_dir */
+	uint64_t session_idle_s, session_max_files, session_max_file, session_max_total;
+	/* the violation log and metrics (violations.c, metrics.c) */
+	uint64_t violations_per_hour, violations_days, traces_days, prune_every_ms;
+	uint64_t metrics_every_ms;
+	bool violation_block;		/* violation_action = block (else flag) */
+	char metrics_dir[512];		/* "": no metrics file */
 	bool sync_full;
 	limits_t def, ceil;		/* run limits: defaults and ceilings */
 	limits_t cdef;			/* compile step defaults */
@@ -48,6 +57,9 @@ typedef struct conf {
 int conf_load(conf_t *c, const char *path);
 int conf_load_languages(conf_t *c);
 const lang_t *conf_lang(const conf_t *c, const char *id);
+/* The wait before retry n (1, 2, ...) after an internal failure:
+ * retry_ms, doubled for each retry before, at most retry_max_ms. */
+uint64_t conf_retry_ms(const conf_t *c, uint64_t n);
 bool conf_is_admin(const conf_t *c, const char *user);
 void conf_free(conf_t *c);
 

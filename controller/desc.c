@@ -322,13 +322,28 @@ static int s_ranges(desc_t *d)
 
 /* ---- the description ---- */
 
+/* "languages": the ids a submission may be in (ops_run.c checks). */
+static void s_languages_write(mp_w *w, const char *ids)
+{
+	char buf[512], *save, *t;
+	snprintf(buf, sizeof buf, "%s", ids);
+	mp_w_str(w, "languages");
+	size_t m = mp_w_array_begin(w);
+	uint32_t n = 0;
+	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save), n++)
+		mp_w_str(w, t);
+	mp_w_array_end(w, m, n);
+}
+
 /* The judge's description of a loaded package: what submit needs. */
 int desc_write(mp_w *w, const problem *p, const char *dir, const lang_t *vl,
 	       char *err, size_t errlen)
 {
-	mp_w_map(w, vl ? 11 : 10);
+	mp_w_map(w, (vl ? 11 : 10) + (*p->languages != 0));
 	if (vl && s_validator_desc(w, p, vl, err, errlen))
 		return -1;
+	if (*p->languages)
+		s_languages_write(w, p->languages);
 	mp_w_kstr(w, "dir", dir);
 	mp_w_kstr(w, "id", p->id);
 	mp_w_kstr(w, "name", p->name);
@@ -430,6 +445,8 @@ int desc_load_tests(desc_t *d, const msgpack_object *tests, char *why, size_t si
 			d->tests[i].name.p = "";
 		d->tests[i].in = s_bin(&e[1]);
 		d->tests[i].ans = s_bin(&e[2]);
+		if (o->via.array.size > 3)	/* its requirement ids (ops_run.c) */
+			d->tests[i].reqs = s_str(&e[3]);
 	}
 	return 0;
 }

@@ -17,6 +17,12 @@ static const op_t s_ops[] = {
 	{ "test", op_test }, { "submit", op_submit },
 	{ "problem_import", op_problem_import }, { "problem_get", op_problem_get },
 	{ "problem_list", op_problem_list },
+	{ "violations", op_violations }, { "flags", op_flags }, { "unflag", op_unflag },
+	{ "metrics", op_metrics },
+	{ "session_create", op_session_create }, { "session_update", op_session_update },
+	{ "session_get", op_session_get }, { "session_list", op_session_list },
+	{ "session_delete", op_session_delete }, { "session_run", op_session_run },
+	{ "session_history", op_session_history },
 };
 
 /* The request's rid into r, to be echoed (PROTOCOL.md 5.2); -1 replied

@@ -40,6 +40,16 @@ static int s_main(const ctx_t *c, const lang_t *l, char *buf)
 	return r;
 }
 
+/* Is this program text empty or nothing but white space? Such a source is
+ * refused (bad_request): compiling it only ever fails, or runs nothing. */
+static bool s_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n\v\f", p[i]) || !p[i])
+			return false;
+	return true;
+}
+
 /* source: one file, named main (the language's entry file by default). */
 static int s_source(const ctx_t *c, const char *main, const msgpack_object *src, mp_w *spec)
 {
@@ -49,6 +59,8 @@ static int s_source(const ctx_t *c, const char *main, const msgpack_object *src,
 		return rq_bad(c, "source", "must be bin"), -1;
 	if (n > c->s->conf->max_source)
 		return rq_too_large(c, "source", c->s->conf->max_source), -1;
+	if (s_blank(p, n))
+		return rq_bad(c, "source", "is empty or only white space"), -1;
 	mp_w_array(spec, 1);
 	mp_w_array(spec, 2);
 	mp_w_str(spec, main);
@@ -88,6 +100,21 @@ static int s_file(const ctx_t *c, const msgpack_object *f, uint32_t i,
 	mp_w_strn(spec, np, nn);
 	mp_w_bin(spec, p, n);
 	return 0;
+}
+
+/* The entry file (a {name, content} map, or a [name, content] pair) must
+ * hold a program: -1 replied if it is empty or only white space. */
+static int s_entry_blank(const ctx_t *c, const msgpack_object *e, uint32_t i)
+{
+	const msgpack_object *ct = e->type == MSGPACK_OBJECT_MAP ? mp_get(e, "content") :
+				   &e->via.array.ptr[1];
+	const char *p;
+	size_t n;
+	char field[40];
+	if (!mp_as_bin(ct, &p, &n) || !s_blank(p, n))
+		return 0;
+	snprintf(field, sizeof field, "files.%u.content", i);
+	return rq_bad(c, field, "the entry file is empty or only white space"), -1;
 }
 
 /* Is files[i] named main? */
@@ -133,6 +160,8 @@ static int s_files(const ctx_t *c, const lang_t *l, mp_w *spec, char *main)
 		snprintf(what, sizeof what, "must include %s%s", main, given ? " (main)" : "");
 		return rq_bad(c, "files", what), -1;
 	}
+	if (s_entry_blank(c, &f->via.array.ptr[entry], entry))
+		return -1;
 	if (!given)
 		return 0;
 	total = 0;
@@ -203,9 +232,15 @@ static int s_limits(const ctx_t *c, const lang_t *l, limits_t asked, limits_t ef
 			continue;
 		if (!mp_as_uint(&kv->val, &asked[j]))
 			return rq_bad(c, field, "must be a positive integer"), -1;
-		if (asked[j] == 0) {
+		unsigned lo = j == L_SHARE ? 10 : 1;	/* the helper's least quota */
+		if (!c->s->conf->ceil[j]) {
 			reply_error(c->r, "bad_request", field, &c->s->conf->ceil[j], NULL,
-				    "%s: must be 1 to %" PRIu64, field, c->s->conf->ceil[j]);
+				    "%s: not available (helper.conf sets no ceiling for it)", field);
+			return -1;
+		}
+		if (asked[j] < lo) {
+			reply_error(c->r, "bad_request", field, &c->s->conf->ceil[j], NULL,
+				    "%s: must be %u to %" PRIu64, field, lo, c->s->conf->ceil[j]);
 			return -1;
 		}
 		if (asked[j] > c->s->conf->ceil[j]) {
@@ -251,9 +286,14 @@ typedef struct run_opts {
 	char idem[65], label[129], as_user[257];
 } run_opts;
 
-static int s_run_opts(const ctx_t *c, run_opts *o)
+/* The request's options; a session's run takes only idem and label (it
+ * never waits: its reply carries the job id at once). */
+static int s_run_opts(const ctx_t *c, run_opts *o, bool session)
 {
 	memset(o, 0, sizeof *o);
+	if (session)
+		return rq_str(c, "idem", 1, 64, o->idem) < 0 ||
+		       rq_str(c, "label", 0, 128, o->label) < 0 ? -1 : 0;
 	if (rq_bool(c, "wait", &o->wait) < 0 ||
 	    rq_uint(c, "wait_ms", 1, WAIT_MS_MAX, &o->wait_ms) < 0 ||
 	    rq_str(c, "idem", 1, 64, o->idem) < 0 ||
@@ -300,6 +340,33 @@ static void s_reply_run(const ctx_t *c, uint64_t id, bool dup, const run_opts *o
 
 /* test's own fields (PROTOCOL.md 14): the tests, how to compare, when to
  * stop, into the spec; *hidden for keep: false. */
+/* A test's `requirements` (an array of ids, each 1-64 bytes without
+ * spaces or controls, at most 16) joined by spaces into buf ("": none).
+ * 0, or -1 replied. */
+static int s_test_reqs(const ctx_t *c, const msgpack_object *r, uint32_t i, char *buf,
+		       size_t size)
+{
+	char field[48];
+	size_t k = 0;
+	*buf = 0;
+	if (!r)
+		return 0;
+	snprintf(field, sizeof field, "tests.%u.requirements", i);
+	if (r->type != MSGPACK_OBJECT_ARRAY || r->via.array.size > 16)
+		return rq_bad(c, field, "an array of at most 16 requirement ids"), -1;
+	for (uint32_t x = 0; x < r->via.array.size; x++) {
+		const char *p;
+		size_t n;
+		bool good = mp_as_str(&r->via.array.ptr[x], &p, &n) && n >= 1 && n <= 64;
+		for (size_t y = 0; good && y < n; y++)
+			good = p[y] > ' ' && p[y] < 127;
+		if (!good || k + n + 2 > size)
+			return rq_bad(c, field, "each id 1-64 bytes of printable ASCII, no spaces"), -1;
+		k += (size_t)snprintf(buf + k, size - k, "%s%.*s", k ? " " : "", (int)n, p);
+	}
+	return 0;
+}
+
 static int s_test_fields(const ctx_t *c, mp_w *spec, uint32_t *n, bool *hidden)
 {
 	const msgpack_object *t = mp_get(c->m, "tests"), *cmp = mp_get(c->m, "compare");
@@ -340,10 +407,15 @@ static int s_test_fields(const ctx_t *c, mp_w *spec, uint32_t *n, bool *hidden)
 		snprintf(field, sizeof field, "tests.%u.answer", i);
 		if (an && !mp_as_bin(an, &ap, &an_n))
 			return rq_bad(c, field, "must be bin"), -1;
-		mp_w_array(spec, 3);
+		char reqs[520];
+		if (s_test_reqs(c, okm ? mp_get(e, "requirements") : NULL, i, reqs, sizeof reqs))
+			return -1;
+		mp_w_array(spec, *reqs ? 4 : 3);
 		mp_w_strn(spec, np, nn);
 		mp_w_bin(spec, ip, in_n);
 		mp_w_bin(spec, ap, an_n);
+		if (*reqs)
+			mp_w_str(spec, reqs);
 	}
 	mp_w_kstr(spec, "mode", mode);
 	mp_w_str(spec, "compare");
@@ -355,9 +427,37 @@ static int s_test_fields(const ctx_t *c, mp_w *spec, uint32_t *n, bool *hidden)
 	return 0;
 }
 
+/* A problem's `languages:` (its description's "languages", language ids;
+ * absent: every language): 0 if l may be submitted, -1 replied. */
+static int s_problem_lang(const ctx_t *c, const msgpack_object *root, const char *id,
+			  const lang_t *l)
+{
+	const msgpack_object *ls = mp_get(root, "languages");
+	char list[256] = "";
+	size_t k = 0;
+	if (!ls || ls->type != MSGPACK_OBJECT_ARRAY)
+		return 0;
+	for (uint32_t i = 0; i < ls->via.array.size; i++) {
+		const char *p;
+		size_t n;
+		if (!mp_as_str(&ls->via.array.ptr[i], &p, &n))
+			continue;
+		if (n == strlen(l->id) && !memcmp(p, l->id, n))
+			return 0;
+		if (k < sizeof list - 1)
+			k += (size_t)snprintf(list + k, sizeof list - k, "%s%.*s", k ? ", " : "",
+					      (int)n, p);
+	}
+	reply_error(c->r, "bad_request", "lang", NULL, NULL,
+		    "lang: problem %s does not accept %s (its languages: %s)", id, l->id,
+		    k ? list : "none");
+	return -1;
+}
+
 /* submit's problem: its stored description into the spec, and the run
  * limits it sets (clients cannot change them: contest rules). */
-static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t eff)
+static int s_problem_fields(const ctx_t *c, const lang_t *l, mp_w *spec, uint32_t *n,
+			    limits_t eff)
 {
 	char id[65];
 	size_t len;
@@ -375,6 +475,8 @@ static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t ef
 		reply_error(c->r, "not_found", "problem", NULL, NULL, "problem %s not found", id);
 		return -1;
 	}
+	if (s_problem_lang(c, d.root, id, l))
+		return mp_doc_free(&d), free(desc), -1;
 	static const struct { const char *k; int lim; uint64_t mul; } m[] = {
 		{ "time_limit_ms", L_CPU, 1 }, { "memory_kb", L_MEM, 1 }, { "output_kb", L_FSIZE, 1 } };
 	for (size_t i = 0; i < 3; i++) {
@@ -414,26 +516,76 @@ static int s_problem_fields(const ctx_t *c, mp_w *spec, uint32_t *n, limits_t ef
 	return 0;
 }
 
+/* A session's files (src: its stored {"files": [[name, content], ...]})
+ * into the spec; the language's entry file must be there and hold a
+ * program. -1 replied. */
+static int s_session_files(const ctx_t *c, const lang_t *l, const run_src_t *src, mp_w *spec)
+{
+	mp_doc d;
+	char err[128];
+	const msgpack_object *f = NULL;
+	if (!mp_parse(&d, src->files, src->len, false, err, sizeof err))
+		f = mp_get(d.root, "files");
+	if (!f || f->type != MSGPACK_OBJECT_ARRAY) {
+		mp_doc_free(&d);
+		return reply_error(c->r, "internal", NULL, NULL, NULL,
+				   "session %" PRIu64 ": its stored files cannot be read",
+				   src->session), -1;
+	}
+	uint32_t i;
+	for (i = 0; i < f->via.array.size; i++) {
+		const msgpack_object *e = &f->via.array.ptr[i];
+		if (e->type == MSGPACK_OBJECT_ARRAY && e->via.array.size == 2 &&
+		    mp_str_eq(&e->via.array.ptr[0], l->source))
+			break;
+	}
+	int r = 0;
+	if (i == f->via.array.size) {
+		reply_error(c->r, "bad_request", "files", NULL, NULL, "files: session %" PRIu64
+			    " has no file %s (the entry file of %s)", src->session, l->source, l->id);
+		r = -1;
+	} else if (s_entry_blank(c, &f->via.array.ptr[i], i))
+		r = -1;
+	else
+		mp_w_object(spec, f);
+	mp_doc_free(&d);
+	return r;
+}
+
 /* The job's spec (what the box needs: files, stdin, args, tests or the
- * problem, the asked limits), and its effective limits; -1 replied. */
+ * problem, the asked limits), and its effective limits; -1 replied. The
+ * files are the request's, or a session's (src; recorded in the spec). */
 static int s_spec(const ctx_t *c, const char *kind, const lang_t *l, const run_opts *o,
-		  mp_w *spec, limits_t eff, bool *hidden)
+		  const run_src_t *src, mp_w *spec, limits_t eff, bool *hidden)
 {
 	limits_t asked;
 	char main[65];
 	size_t sm = mp_w_map_begin(spec);
 	uint32_t sn = 9;
 	mp_w_kstr(spec, "kind", kind);
-	mp_w_kstr(spec, "form", mp_get(c->m, "source") ? "source" : "files");
+	mp_w_kstr(spec, "form", !src && mp_get(c->m, "source") ? "source" : "files");
 	mp_w_str(spec, "files");
-	if (s_files(c, l, spec, main) || s_stdin_args(c, spec) || s_limits(c, l, asked, eff) ||
+	if ((src ? s_session_files(c, l, src, spec) : s_files(c, l, spec, main)) ||
+	    s_stdin_args(c, spec) || s_limits(c, l, asked, eff) ||
 	    (!strcmp(kind, "test") && s_test_fields(c, spec, &sn, hidden)) ||
-	    (!strcmp(kind, "submit") && s_problem_fields(c, spec, &sn, eff)))
+	    (!strcmp(kind, "submit") && s_problem_fields(c, l, spec, &sn, eff)))
 		return -1;
+	if (src) {
+		mp_w_kuint(spec, "session", src->session);
+		mp_w_kuint(spec, "session_version", src->version);
+		sn += 2;
+	}
 	mp_w_kstr(spec, "lang", l->id);
 	mp_w_kstr(spec, "label", o->label);
 	mp_w_kstr(spec, "as_user", o->as_user);
-	if (mp_get(c->m, "main")) {	/* absent: the spec as before main was */
+	bool stream = false;
+	if (rq_bool(c, "stream", &stream) < 0)
+		return -1;
+	if (stream) {		/* live output (PROTOCOL.md 11.4): judge_out.c */
+		mp_w_kbool(spec, "stream", true);
+		sn++;
+	}
+	if (!src && mp_get(c->m, "main")) {	/* absent: the spec as before main was */
 		mp_w_kstr(spec, "main", main);
 		sn++;
 	}
@@ -477,33 +629,53 @@ static int s_accept(const ctx_t *c, const char *kind, const char *user, const la
 	return r;
 }
 
-static void s_submit(const ctx_t *c, const char *kind)
+/* Check, store and queue a job: 0 a new one, 1 an idem retry of one (its
+ * id either way), -1 replied. */
+static int s_enqueue(const ctx_t *c, const char *kind, const lang_t *l, const run_opts *o,
+		     const run_src_t *src, uint64_t *id)
 {
-	run_opts o;
 	limits_t eff;
 	bool hidden = false, same = true;
-	uint64_t id = 0;
-	const lang_t *l = s_lang(c);
-	if (!l || s_run_opts(c, &o))
-		return;
-	const char *user = *o.as_user ? o.as_user : c->r->user;
+	const char *user = *o->as_user ? o->as_user : c->r->user;
+	if (admin_forbidden(c, user))	/* blocked after violations (ops_admin.c) */
+		return -1;
 	mp_w spec;
 	mp_w_init(&spec);
-	int r = s_spec(c, kind, l, &o, &spec, eff, &hidden) ? -1 :
-		s_accept(c, kind, user, l, &o, &spec, eff, hidden, &id, &same);
+	int r = s_spec(c, kind, l, o, src, &spec, eff, &hidden) ? -1 :
+		s_accept(c, kind, user, l, o, &spec, eff, hidden, id, &same);
 	mp_w_free(&spec);
 	if (r < 0)
-		return;
+		return -1;
 	if (r == 0 && !strcmp(kind, "submit")) {
 		char pid[65] = "";
 		rq_str(c, "problem", 1, 64, pid);
-		store_set_problem(c->s->store, id, pid);
+		store_set_problem(c->s->store, *id, pid);
 	}
 	if (r == 0) {
-		queue_add(c->s->queue, id, user);
-		outbox_job_event(c->s->out, id);
+		queue_add(c->s->queue, *id, user);
+		outbox_job_event(c->s->out, *id);
 	}
-	s_reply_run(c, id, r == 1, &o);
+	return r;
+}
+
+static void s_submit(const ctx_t *c, const char *kind)
+{
+	run_opts o;
+	uint64_t id = 0;
+	const lang_t *l = s_lang(c);
+	if (!l || s_run_opts(c, &o, false))
+		return;
+	int r = s_enqueue(c, kind, l, &o, NULL, &id);
+	if (r >= 0)
+		s_reply_run(c, id, r == 1, &o);
+}
+
+int ops_run_session(const ctx_t *c, const lang_t *l, const run_src_t *src, uint64_t *id)
+{
+	run_opts o;
+	if (s_run_opts(c, &o, true))
+		return -1;
+	return s_enqueue(c, "run", l, &o, src, id);
 }
 
 void op_run(const ctx_t *c)

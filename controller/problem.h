@@ -159,6 +159,7 @@ typedef struct problem {
 	uint64_t validation_time_s, validation_memory_mb, validation_output_mb;
 	uint64_t validation_passes;	/* multi-pass: 2 */
 	char validator_flags[256];	/* legacy problem.yaml validator_flags */
+	char languages[512];	/* 2023-07 languages: ids, space-separated; "": all */
 	char validator_path[512];	/* full path, file or directory; "" for the default validator */
 	char validator_lang[16];	/* the program's language, or "script" */
 	prob_src *vsrc;

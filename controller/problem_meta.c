@@ -331,6 +331,19 @@ static int s_checker_style(p_ctx *c, const yaml_node_t *n)
 	return 0;
 }
 
+/* [D] languages: `all` (the default) or a list of language ids, kept
+ * space-separated ("" for all); submit refuses the others (ops_run.c). */
+static int s_languages(p_ctx *c, const yaml_node_t *n)
+{
+	if (!n)
+		return 0;
+	if (p_words(c, n, "languages", c->p->languages, sizeof c->p->languages) < 0)
+		return -1;
+	if (!strcmp(c->p->languages, "all"))
+		c->p->languages[0] = 0;
+	return 0;
+}
+
 /* problem.yaml's top-level map (NULL: an empty file, all defaults). */
 static int s_problem_root(p_ctx *c, const yaml_node_t *root)
 {
@@ -347,6 +360,8 @@ static int s_problem_root(p_ctx *c, const yaml_node_t *root)
 	if (s_limits(c, p_get(c, root, "limits")) < 0)
 		return -1;
 	if (s_checker_style(c, p_get(c, root, "checker_style")) < 0)
+		return -1;
+	if (s_languages(c, p_get(c, root, "languages")) < 0)
 		return -1;
 	return c->v2 ? 0 : s_grading_legacy(c, p_get(c, root, "grading"));
 }

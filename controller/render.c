@@ -133,13 +133,36 @@ static uint32_t s_test_figures(mp_w *w, sqlite3_stmt *t, bool full)
 		mp_w_kstr(w, "syscall", (const char *)sqlite3_column_text(t, 10));
 		k++;
 	}
+	if (sqlite3_column_type(t, 12) == SQLITE_INTEGER) {	/* its output's first bytes */
+		int len = sqlite3_column_bytes(t, 11);
+		int64_t bytes = sqlite3_column_int64(t, 12);
+		mp_w_kbin(w, "output", sqlite3_column_blob(t, 11), (size_t)len);
+		mp_w_kuint(w, "output_bytes", (uint64_t)bytes);
+		mp_w_kbool(w, "output_truncated", bytes > len);
+		k += 3;
+	}
 	return n + (uint32_t)k;
 }
 
 static const char s_test_q[] =
 	"SELECT idx, name, verdict, status, exit_code, signal, cpu_us, wall_us,"
-	" memory_kb, message, v_syscall FROM test_results WHERE job = ?1"
+	" memory_kb, message, v_syscall, output, output_bytes FROM test_results WHERE job = ?1"
 	" AND (?2 < 0 OR idx = ?2) ORDER BY idx";
+
+/* How many of the job's tests were accepted. */
+static uint64_t s_passed(store_t *self, uint64_t job)
+{
+	sqlite3_stmt *t;
+	uint64_t n = 0;
+	if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM test_results WHERE job = ?1"
+			       " AND verdict = 'accepted'", -1, &t, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(t, 1, (int64_t)job);
+	if (sqlite3_step(t) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(t, 0);
+	sqlite3_finalize(t);
+	return n;
+}
 
 /* "tests": the job's per-test results, in order. */
 static int s_tests(store_t *self, mp_w *w, uint64_t job)
@@ -170,6 +193,8 @@ static void s_result(store_t *self, mp_w *w, sqlite3_stmt *st, sqlite3_stmt *out
 	s_kcol(w, &n, "verdict", st, C_VERDICT);
 	s_kcol(w, &n, "first_failure", st, C_FIRSTFAIL);
 	s_kcol(w, &n, "total", st, C_NTESTS);
+	if (sqlite3_column_type(st, C_NTESTS) != SQLITE_NULL)
+		mp_w_kuint(w, "passed", s_passed(self, (uint64_t)s_i(st, C_ID))), n++;
 	if (sqlite3_column_type(st, C_SCORE) != SQLITE_NULL)
 		mp_w_str(w, "score"), mp_w_float(w, sqlite3_column_double(st, C_SCORE)), n++;
 	if (sqlite3_column_type(st, C_GROUPS) == SQLITE_BLOB) {

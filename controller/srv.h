@@ -14,6 +14,8 @@
 #include "store.h"
 
 typedef struct judge judge_t;
+typedef struct viol viol_t;
+typedef struct metrics metrics_t;
 
 typedef struct srv {
 	const conf_t *conf;
@@ -21,6 +23,8 @@ typedef struct srv {
 	queue_t *queue;
 	outbox_t *out;
 	judge_t *judge;			/* the boxes and the jobs in them */
+	viol_t *viol;			/* the security-violation log (violations.h) */
+	metrics_t *metrics;		/* counters and histograms (metrics.h) */
 	bool draining;			/* SIGTERM: no new work, then exit */
 	int64_t started_at;		/* wall clock ms */
 	int cgroup;			/* the host's cgroup version, for health */

@@ -360,12 +360,20 @@ is "$RC/$(line1 | cut -c1-6)" "0/usage:" "--help: usage on stdout, exit 0"
 jb --version
 line1 | grep -q '^judgebox [0-9.]* (protocol v2)$'; ok_ $? "--version"
 
-# No daemon: exit 4, a clear message, within the timeout.
+# No daemon: exit 4, a clear message; at once when its socket file is
+# absent, else within the timeout (a socket file nobody listens on).
 t0=$(date +%s%N)
-jb health -e "ipc://$JB/run/nothing.sock" --timeout 300
+jb health -e "ipc://$JB/run/nothing.sock"
 t=$((($(date +%s%N) - t0) / 1000000))
 is "$RC" 4 "no daemon at the endpoint: exit 4"
-has e "judgeboxd did not answer at ipc://$JB/run/nothing.sock within 300 ms (is it running?)"; ok_ $? "with a clear message"
+has e "judgeboxd is not running: no socket $JB/run/nothing.sock"; ok_ $? "with a clear message"
+[ "$t" -lt 1000 ]; ok $? "at once, not after the 5 s timeout (${t} ms)"
+/usr/bin/python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$JB/run/dead.sock"
+t0=$(date +%s%N)
+jb health -e "ipc://$JB/run/dead.sock" --timeout 300
+t=$((($(date +%s%N) - t0) / 1000000))
+is "$RC" 4 "a socket file nobody listens on: exit 4"
+has e "judgeboxd did not answer at ipc://$JB/run/dead.sock within 300 ms (is it running?)"; ok_ $? "with a clear message"
 [ "$t" -lt 1500 ]; ok $? "after the --timeout (300 ms), not later (${t} ms)"
 jd_stop
 jb run hello.c -l c --timeout 500

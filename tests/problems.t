@@ -101,6 +101,24 @@ rm "$P/moved/data/secret/2.in"; ln -s "$JB/outside.in" "$P/moved/data/secret/2.i
 printf '5 5\n' > "$P/moved/data/secret/1.in"
 is "$(py submit moved python3 "$ADD" all)" "judged accepted - 2/2" \
 	"a package changed after its import (an input edited, one replaced by a link out): the snapshot is judged"
+
+# languages: in problem.yaml (legacy: a string of ids; 2023-07: a list or
+# `all`) is kept at import and enforced at submit.
+pkg onlyc 'languages: c cpp\n'
+tst onlyc secret 1 '1 2\n' '3\n'
+mkdir -p "$P/onlyc2023"; cp -r "$P/onlyc/data" "$P/onlyc2023/"
+printf 'problem_format_version: 2023-07-draft\nname: onlyc2023\nlanguages: [cpp, c]\n' > "$P/onlyc2023/problem.yaml"
+mkdir -p "$P/all2023"; cp -r "$P/onlyc/data" "$P/all2023/"
+printf 'problem_format_version: 2023-07-draft\nname: all2023\nlanguages: all\n' > "$P/all2023/problem.yaml"
+chmod -R a+rX "$P"
+for id in onlyc onlyc2023 all2023; do py import $id "$P/$id" >/dev/null; done
+CADD='#include <stdio.h>\nint main(void){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a+b);return 0;}\n'
+is "$(py submit onlyc python3 "$ADD" all)" "error bad_request" \
+	"languages: c cpp (legacy string): a python3 submission is refused"
+is "$(py submit onlyc c "$CADD" all)" "judged accepted - 1/1" "languages: c cpp: a C submission is judged"
+is "$(py submit onlyc2023 python3 "$ADD" all)" "error bad_request" \
+	"languages: [cpp, c] (2023-07 list): a python3 submission is refused"
+is "$(py submit all2023 python3 "$ADD" all)" "judged accepted - 1/1" "languages: all accepts any language"
 is "$(py import moved2 "$P/moved")" "error bad_request" "importing it now: the link out of the package is refused"
 py import sum "$P/sum" >/dev/null
 n=$(ls -d "$JB"/state/problems/moved.* "$JB"/state/problems/sum.* 2>/dev/null | wc -l)

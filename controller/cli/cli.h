@@ -55,12 +55,16 @@ enum {
 	OPT_LABEL, OPT_IDEM, OPT_SOURCE, OPT_USER, OPT_STATE, OPT_LIMIT,
 	OPT_ALL, OPT_CURSOR, OPT_TESTS, OPT_CASE, OPT_COMPARE, OPT_NO_KEEP, OPT_ID,
 	OPT_LIMITS = 1100, OPT_CMP_BOOL = 1200, OPT_CMP_FLOAT = 1300,
+	OPT_TEMPLATE = 1050,			/* session new --template */
+	OPT_SINCE = 1060, OPT_UNTIL,		/* violations, metrics (admin.c) */
 };
 enum {
 	F_LANG = 1 << 0, F_STDIN = 1 << 1, F_LIMITS = 1 << 2, F_LABEL = 1 << 3,
 	F_IDEM = 1 << 4, F_ARGS = 1 << 5, F_SOURCE = 1 << 6, F_USER = 1 << 7,
 	F_STATE = 1 << 8, F_LIMIT = 1 << 9, F_ALL = 1 << 10, F_CURSOR = 1 << 11,
 	F_TESTS = 1 << 12, F_COMPARE = 1 << 13, F_KEEP = 1 << 14, F_ID = 1 << 15,
+	F_TEMPLATE = 1 << 24,
+	F_TIME = 1 << 25,			/* --since, --until */
 };
 #define F_RUN  (F_LANG | F_STDIN | F_LIMITS | F_LABEL | F_IDEM | F_ARGS)
 #define F_HIST (F_LANG | F_LABEL | F_USER | F_STATE | F_LIMIT | F_ALL | F_CURSOR)
@@ -85,6 +89,8 @@ typedef struct {
 	long timeout_ms;			/* -1: the default */
 	const char *lang, *stdin_file, *stdin_text, *label, *idem, *user, *cursor;
 	const char *id;				/* problem verify --id */
+	const char *template_name;		/* session new --template */
+	const char *since, *until;		/* violations, metrics: a time or an age */
 	const char *states[S_COUNT];
 	int nstates;
 	uint64_t limit;				/* history page size; 0: the daemon's */
@@ -244,6 +250,7 @@ int job_finish(cli_t *x, int rc, progress_t *p, in_t *in,
 int lang_match(const msgpack_object *langs, const char *file, lang_t *lang,
 	       size_t *best);
 int lang_pick(cli_t *x, lang_t *lang);
+int lang_resolve(cli_t *x, lang_t *lang);	/* as lang_pick, its source name always */
 void lang_shebang(const msgpack_object *langs, const char *path, lang_t *lang);
 bool lang_is_source(const lang_t *lang, const char *file);
 
@@ -275,5 +282,21 @@ int cmd_cancel(cli_t *x);
 int cmd_history(cli_t *x);
 int cmd_languages(cli_t *x);
 int cmd_health(cli_t *x);
+/* admin.c: the admins' commands (PROTOCOL.md 19). */
+int cmd_violations(cli_t *x);
+int cmd_flags(cli_t *x);
+int cmd_unflag(cli_t *x);
+int cmd_metrics(cli_t *x);
+
+/* session.c, session_edit.c: judgebox session (PROTOCOL.md 18). */
+int session_add_files(cli_t *x, req_t *r, int first, const char *source);
+int session_get(cli_t *x, uint64_t id, in_t *in, const msgpack_object **s);
+int cmd_session_new(cli_t *x);
+int cmd_session_edit(cli_t *x);
+int cmd_session_run(cli_t *x);
+int cmd_session_show(cli_t *x);
+int cmd_session_history(cli_t *x);
+int cmd_session_list(cli_t *x);
+int cmd_session_rm(cli_t *x);
 
 #endif

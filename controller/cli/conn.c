@@ -366,9 +366,17 @@ int conn_socket(cli_t *x, int type, const char *endpoint, void **sock)
 	return rc;
 }
 
-/* The context and the DEALER; the SUB is opened when a job is followed. */
+/* The context and the DEALER; the SUB is opened when a job is followed.
+ * A daemon that is not running leaves no ipc socket file: said at once,
+ * not after a timeout (ZeroMQ would wait for the file to appear). */
 int conn_open(cli_t *x)
 {
+	const char *ep = x->o.endpoint;
+	if (!strncmp(ep, "ipc://", 6) && access(ep + 6, F_OK) != 0) {
+		fprintf(stderr, "judgebox: judgeboxd is not running: no socket %s (%s)\n",
+			ep + 6, strerror(errno));
+		return RC_NOANSWER;
+	}
 	x->c.ctx = zmq_ctx_new();
 	if (!x->c.ctx) {
 		fprintf(stderr, "judgebox: zmq_ctx_new: %s\n", zmq_strerror(zmq_errno()));

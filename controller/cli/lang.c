@@ -150,10 +150,10 @@ static int s_lang_by_id(const msgpack_object *langs, const char *id, lang_t *lan
 }
 
 /* Decide the language: -l, else the first file's extension. One file with
- * -l needs no languages request. */
-int lang_pick(cli_t *x, lang_t *lang)
+ * -l needs no languages request, unless the source name is needed. */
+static int s_pick(cli_t *x, lang_t *lang, bool need_source)
 {
-	if (x->o.lang && x->nfiles == 1) {
+	if (x->o.lang && x->nfiles == 1 && !need_source) {
 		snprintf(lang->id, sizeof lang->id, "%s", x->o.lang);
 		return RC_OK;
 	}
@@ -174,6 +174,16 @@ int lang_pick(cli_t *x, lang_t *lang)
 		lang_shebang(langs, x->files[0], lang);
 	in_free(&in);
 	return rc;
+}
+
+int lang_pick(cli_t *x, lang_t *lang)
+{
+	return s_pick(x, lang, false);
+}
+
+int lang_resolve(cli_t *x, lang_t *lang)
+{
+	return s_pick(x, lang, true);
 }
 
 /* ---- languages ---- */

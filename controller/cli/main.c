@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -25,6 +26,7 @@ typedef struct {
 
 #define NEED_ID "a job id is needed"
 #define NEED_FILE "a file is needed"
+#define NEED_SESSION "a session id is needed"
 static const command_t s_cmds[] = {
 	{ "run", NULL, cmd_run, 1, -1, F_RUN, NEED_FILE },
 	{ "submit", NULL, cmd_submit, 1, -1, F_RUN, NEED_FILE },
@@ -43,6 +45,19 @@ static const command_t s_cmds[] = {
 	{ "history", NULL, cmd_history, 0, 0, F_HIST, NULL },
 	{ "languages", NULL, cmd_languages, 0, 0, 0, NULL },
 	{ "health", NULL, cmd_health, 0, 0, 0, NULL },
+	{ "violations", NULL, cmd_violations, 0, 0, F_USER | F_TIME | F_LIMIT | F_ALL | F_CURSOR,
+	  NULL },
+	{ "flags", NULL, cmd_flags, 0, 0, 0, NULL },
+	{ "unflag", NULL, cmd_unflag, 1, 1, 0, "a user name is needed" },
+	{ "metrics", NULL, cmd_metrics, 0, 0, F_TIME, NULL },
+	{ "session", "new", cmd_session_new, 0, -1, F_LANG | F_TEMPLATE, NULL },
+	{ "session", "edit", cmd_session_edit, 1, -1, 0, NEED_SESSION },
+	{ "session", "run", cmd_session_run, 1, 1, F_RUN & ~F_LANG, NEED_SESSION },
+	{ "session", "show", cmd_session_show, 1, 1, 0, NEED_SESSION },
+	{ "session", "history", cmd_session_history, 1, 1, F_LIMIT | F_ALL | F_CURSOR,
+	  NEED_SESSION },
+	{ "session", "list", cmd_session_list, 0, 0, F_LIMIT | F_ALL | F_CURSOR, NULL },
+	{ "session", "rm", cmd_session_rm, 1, 1, 0, NEED_SESSION },
 };
 
 /* --help: the summary; judgebox(1) has the rest. */
@@ -71,8 +86,18 @@ static void s_help(void)
 	      "      [--cursor C] [--all]  list jobs, newest first\n"
 	      "  languages                the languages this host runs\n"
 	      "  health                   the daemon's state\n"
+	      "  violations [--user U] [--since T] [--until T] [--limit N] [--cursor C]\n"
+	      "      [--all]              the security-violation log, newest first (admins)\n"
+	      "  flags                    users flagged for violations (admins)\n"
+	      "  unflag USER              clear a user's flag (admins)\n"
+	      "  metrics [--since AGE]    the service's figures (admins)\n"
+	      "  session new (-l LANG [--template NAME] | FILE... [-l LANG])   a session's id\n"
+	      "  session edit ID [FILE...] replace its files, or edit them with $EDITOR\n"
+	      "  session run ID [-i FILE | --stdin-text TEXT] [LIMITS] [--label L] [--idem K]\n"
+	      "      [-- ARG...]           run its files as they are now, print the result\n"
+	      "  session show ID | history ID | list | rm ID   (history, list: --limit --cursor --all)\n"
 	      "LIMITS: --cpu-ms --wall-ms --memory-kb --procs --fsize-kb --stack-kb\n"
-	      "        --nofile --tmp-kb --output-kb, each N\n"
+	      "        --nofile --tmp-kb --cpu-share --output-kb, each N\n"
 	      "global: -e, --endpoint EP; --events EP; --json; --timeout MS;\n"
 	      "        -q, --quiet (no progress); -h, --help; --version\n"
 	      "Exit status: 0 ok (test, judge: accepted; problem verify: all as expected),\n"
@@ -105,6 +130,9 @@ static const struct option s_longopts[] = {
 	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "no-keep", no_argument, NULL, OPT_NO_KEEP },
 	{ "id", required_argument, NULL, OPT_ID },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "template", required_argument, NULL, OPT_TEMPLATE },
 	{ "case-sensitive", no_argument, NULL, OPT_CMP_BOOL + 0 },
 	{ "space-sensitive", no_argument, NULL, OPT_CMP_BOOL + 1 },
 	{ "trim", no_argument, NULL, OPT_CMP_BOOL + 2 },
@@ -121,6 +149,7 @@ static const struct option s_longopts[] = {
 	{ "stack-kb", required_argument, NULL, OPT_LIMITS + L_STACK },
 	{ "nofile", required_argument, NULL, OPT_LIMITS + L_NOFILE },
 	{ "tmp-kb", required_argument, NULL, OPT_LIMITS + L_TMP },
+	{ "cpu-share", required_argument, NULL, OPT_LIMITS + L_SHARE },
 	{ "output-kb", required_argument, NULL, OPT_LIMITS + L_OUTPUT },
 	{ NULL, 0, NULL, 0 },
 };
@@ -204,6 +233,9 @@ static int s_opt(opts_t *o, int c, char *arg)
 	case OPT_TESTS: o->tsrc[o->ntsrc++].dir = arg; o->seen |= F_TESTS; break;
 	case OPT_NO_KEEP: o->no_keep = true; o->seen |= F_KEEP; break;
 	case OPT_ID: o->id = arg; o->seen |= F_ID; break;
+	case OPT_SINCE: o->since = arg; o->seen |= F_TIME; break;
+	case OPT_UNTIL: o->until = arg; o->seen |= F_TIME; break;
+	case OPT_TEMPLATE: o->template_name = arg; o->seen |= F_TEMPLATE; break;
 	case '?': return RC_USAGE;
 	default: return s_opt_value(o, c, arg);
 	}
@@ -263,7 +295,8 @@ static const struct {
 	{ F_SOURCE, "--source" }, { F_USER, "--user" }, { F_STATE, "--state" },
 	{ F_LIMIT, "--limit" }, { F_ALL, "--all" }, { F_CURSOR, "--cursor" },
 	{ F_TESTS, "--tests/--case" }, { F_COMPARE, "comparison options (--compare ...)" },
-	{ F_KEEP, "--no-keep" }, { F_ID, "--id" },
+	{ F_KEEP, "--no-keep" }, { F_ID, "--id" }, { F_TEMPLATE, "--template" },
+	{ F_TIME, "--since/--until" },
 };
 
 /* The command, checked against its operands and options. */
@@ -280,8 +313,10 @@ static int s_find_cmd(const opts_t *o, const command_t **cmd)
 		if (!c->sub || (o->noperands && !strcmp(o->operands[0], c->sub)))
 			*cmd = c;
 	}
-	if (known && !*cmd)		/* problem without import, show or list */
-		return cli_usage("problem: import, show, list or verify",
+	if (known && !*cmd)		/* problem or session without its subcommand */
+		return cli_usage(!strcmp(o->cmd, "session") ?
+				 "session: new, edit, run, show, history, list or rm" :
+				 "problem: import, show, list or verify",
 				 o->noperands ? o->operands[0] : NULL);
 	if (!*cmd)
 		return cli_usage("unknown command", o->cmd);
@@ -302,6 +337,54 @@ static int s_find_cmd(const opts_t *o, const command_t **cmd)
 	return RC_OK;
 }
 
+/* An input file (or directory) the command line names: there, readable
+ * and of the right kind, or an error naming it, before any request. */
+static int s_check_input(const char *path, bool dir)
+{
+	struct stat st;
+	if (!strcmp(path, "-"))
+		return RC_OK;
+	if (stat(path, &st) || access(path, R_OK)) {
+		fprintf(stderr, "judgebox: %s: %s\n", path, strerror(errno));
+		return RC_USAGE;
+	}
+	if (dir != !!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "judgebox: %s: %s\n", path, dir ? "not a directory" :
+			"is a directory");
+		return RC_USAGE;
+	}
+	return RC_OK;
+}
+
+/* The operands from which on a command's are its input files. */
+static const struct {
+	const char *name, *sub;
+	int first;
+} s_file_operands[] = {
+	{ "run", NULL, 0 }, { "submit", NULL, 0 }, { "test", NULL, 0 }, { "judge", NULL, 1 },
+	{ "session", "new", 1 }, { "session", "edit", 2 },
+};
+
+/* The command's input files, -i, --tests and --case: checked at once. */
+static int s_check_inputs(const opts_t *o, const command_t *cmd)
+{
+	int rc = RC_OK, first = o->noperands;
+	for (size_t i = 0; i < sizeof s_file_operands / sizeof *s_file_operands; i++)
+		if (!strcmp(cmd->name, s_file_operands[i].name) &&
+		    (!cmd->sub || !strcmp(cmd->sub, s_file_operands[i].sub)))
+			first = s_file_operands[i].first;
+	for (int i = first; i < o->noperands && rc == RC_OK; i++)
+		rc = s_check_input(o->operands[i], false);
+	if (rc == RC_OK && o->stdin_file)
+		rc = s_check_input(o->stdin_file, false);
+	for (int i = 0; i < o->ntsrc && rc == RC_OK; i++)
+		if (o->tsrc[i].dir)
+			rc = s_check_input(o->tsrc[i].dir, true);
+		else if ((rc = s_check_input(o->tsrc[i].in, false)) == RC_OK)
+			rc = s_check_input(o->tsrc[i].ans, false);
+	return rc;
+}
+
 /* Parse, find the command, connect, run it; the exit status is its. */
 int main(int argc, char **argv)
 {
@@ -317,7 +400,9 @@ int main(int argc, char **argv)
 		x.tty = isatty(STDERR_FILENO);
 		x.files = x.o.operands;
 		x.nfiles = x.o.noperands;
-		rc = conn_open(&x);
+		rc = s_check_inputs(&x.o, cmd);
+		if (rc == RC_OK)
+			rc = conn_open(&x);
 		if (rc == RC_OK)
 			rc = cmd->fn(&x);
 		conn_close(&x);

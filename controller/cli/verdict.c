@@ -125,6 +125,24 @@ static void s_print_groups(const msgpack_object *r)
 	}
 }
 
+/* The failing test's output as the daemon kept it (its first 4 KiB), on
+ * stderr: at most 10 lines, each after "  | ". */
+static void s_print_output(const msgpack_object *t)
+{
+	const char *p;
+	size_t n, lines = 0;
+	if (!t || !mp_as_bin(mp_get(t, "output"), &p, &n) || !n)
+		return;
+	fprintf(stderr, "its output (%" PRIu64 " bytes%s):\n", rd_u64(t, "output_bytes", n),
+		rd_bool(t, "output_truncated") ? ", the first 4 KiB kept" : "");
+	for (size_t i = 0; i < n && lines < 10; lines++) {
+		const char *nl = memchr(p + i, '\n', n - i);
+		size_t len = nl ? (size_t)(nl - p - i) : n - i;
+		fprintf(stderr, "  | %.*s\n", (int)(len > 200 ? 200 : len), p + i);
+		i += len + 1;
+	}
+}
+
 /* The verdict line: "accepted (5/5 tests)", or
  * "wrong_answer on test \"big\": wrong answer on line 3 ...", then the
  * score if the job has one. */
@@ -162,9 +180,12 @@ static int s_verdict_line(const cli_t *x, const msgpack_object *r)
 		*why = '\0';		/* a job-wide judge_error: its message */
 	if (*why)
 		printf(": %s", why);
+	if (mp_get(r, "passed"))
+		printf(" (%" PRIu64 "/%d passed)", rd_u64(r, "passed", 0), x->ttotal);
 	s_print_score(r);
 	putchar('\n');
 	s_print_groups(r);
+	s_print_output(fail);
 	return RC_STATUS;
 }
 

@@ -1,0 +1,4 @@
+program main
+  implicit none
+  print '(a)', 'Hello, world!'
+end program main
