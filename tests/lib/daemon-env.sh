@@ -8,14 +8,24 @@
 #                            like /run/judgebox (jbother is a member)
 # Exports JUDGEBOX_ENDPOINT, JUDGEBOX_EVENTS; sets JUDGEBOX (the CLI) and
 # JUDGEBOXD; defines jd_start, jd_must_start, jd_stop, jd_kill9,
-# jd_kill_orphans, jd_phase (tests run in phases), jd_log, as_other.
+# jd_kill_orphans, jd_phase (tests run in phases), jd_log, as_other, and
+# tap_at_end. With SANITIZE (make check SANITIZE=..., tests/lib/tap.sh) the
+# daemon and the CLI are built sanitized, and inherit the sanitizers' options.
 . "$(dirname "${BASH_SOURCE[0]}")/helper-env.sh"
 
 getent group jbtest-users >/dev/null || groupadd -f jbtest-users
 id -nG jbother | grep -qw jbtest-users || usermod -aG jbtest-users jbother
 
-make -s -C "$TOP" O="$JB/build" HELPER_CONF="$JB/etc/helper.conf" controller >/dev/null \
+# The daemon and the CLI compile in no test-specific path (their config is
+# given with -c, the helper's path in it), so they are built once, in make's
+# O (as `make check` passes it; build, or build-san when SANITIZE is set),
+# and copied here: each test file used to build its own, about a minute.
+_jd_o=${O:-build${SANITIZE:+-san}}
+case $_jd_o in /*) ;; *) _jd_o=$TOP/$_jd_o ;; esac
+make -s -C "$TOP" O="$_jd_o" controller >/dev/null \
 	|| { echo "Bail out! cannot build judgeboxd"; exit 1; }
+install -m 0755 "$_jd_o/judgeboxd" "$_jd_o/judgebox" "$JB/build/" \
+	|| { echo "Bail out! cannot copy judgeboxd"; exit 1; }
 JUDGEBOXD=$JB/build/judgeboxd
 JUDGEBOX=$JB/build/judgebox
 mkdir -p "$JB/state" "$JB/run"
@@ -74,6 +84,13 @@ jd_kill9() {
 	JD_PID=
 }
 jd_log() { sed 's/^/# judgeboxd: /' "$JB/judgeboxd.log"; }
+# tap_at_end: done_testing's hook when sanitized (tests/lib/tap.sh): a
+# daemon still running is stopped with SIGTERM, not killed, so that it
+# exits through main and LeakSanitizer checks it.
+tap_at_end() {
+	[ -n "$JD_PID" ] || return 0
+	jd_stop; is "$?" 0 "judgeboxd exits 0 on SIGTERM at the end (its leak check ran)"
+}
 # jd_must_start: jd_start, or bail out of the test.
 jd_must_start() { jd_start || { echo "Bail out! judgeboxd did not start"; exit 1; }; }
 # jd_kill_orphans: end the helpers (by their pid: those running this test
