@@ -24,6 +24,10 @@ trap 'exit 130' INT TERM HUP   # so the EXIT trap stops the daemon and cleans up
 boxes=$(nproc 2>/dev/null || echo 2)
 boxes=$(( boxes < 2 ? 2 : boxes > 8 ? 8 : boxes ))
 sed -i "s/^boxes = .*/boxes = $boxes/" "$JB/etc/judgeboxd.conf"
+# The security log blocks a user past 5 violations an hour; metrics for node_exporter.
+mkdir -p "$JB/prom" && chown jbtest "$JB/prom"
+printf 'violation_action = block\nmetrics_dir = %s\nmetrics_every_ms = 1000\n' "$JB/prom" \
+	>> "$JB/etc/judgeboxd.conf"
 echo "Starting judgeboxd (state in $JB/state, sockets in $JB/run, $boxes boxes) ..."
 jd_start || { jd_log; exit 1; }
 jb() { "$JUDGEBOX" -q "$@"; }
@@ -74,6 +78,24 @@ echo '$ judgebox test sum_int.c --tests tests/demo/sum-tests --all   (int overfl
 jb test "$SRC/judge/main.c" --tests "$TOP/tests/demo/sum-tests" --all
 echo "[judgebox exit status $?]"
 
+# An editor's session (PROTOCOL.md 18): its files saved as the user types,
+# each save naming the version it was made from; a run takes the files as
+# saved at that moment, and the session keeps its runs.
+printf '\n=== An editor'"'"'s session: create, two autosaves, run, history\n'
+echo '$ judgebox session new -l python3        (from the Python template)'
+sid=$(jb session new -l python3) && echo "$sid"
+printf 'import sys\nprint("hello,", sys.stdin.read().strip())\n' > "$SRC/editor.py"
+echo '$ judgebox session edit ID editor.py     (autosave 1)'
+jb session edit "$sid" "$SRC/editor.py"
+sed -i 's/hello,/good morning,/' "$SRC/editor.py"
+echo '$ judgebox session edit ID editor.py     (autosave 2)'
+jb session edit "$sid" "$SRC/editor.py"
+echo '$ judgebox session run ID --stdin-text world'
+jb session run "$sid" --stdin-text world
+echo "[judgebox exit status $?]"
+echo '$ judgebox session history ID'
+jb session history "$sid"
+
 echo
 echo "=== The history of this session so far (judgebox history)"
 jb history --limit 20
@@ -97,5 +119,35 @@ printf '\n=== An interactive problem: guess the number (tests/packages/interacti
 echo '$ judgebox problem verify tests/packages/interactive'
 "$JUDGEBOX" problem verify "$JB/interactive"
 echo "[judgebox exit status $?]"
+
+# The security-violation log: a user (jbother, not an admin) whose program
+# calls ptrace(2), which the default policy forbids, six times in an hour.
+printf '#include <unistd.h>\n#include <sys/syscall.h>\nint main(void) { return syscall(SYS_ptrace, 16, 42, 0, 0, 0, 0) < 0; }\n' \
+	> "$SRC/ptrace.c" && chmod a+r "$SRC/ptrace.c"
+printf '\n=== Security: jbother runs a program that calls ptrace(2), six times\n'
+for i in 1 2 3 4 5 6; do
+	printf '$ judgebox run ptrace.c    (as jbother, #%d)\n' "$i"
+	as_other "$JUDGEBOX" -q run "$SRC/ptrace.c" --cpu-ms 1000 | head -n 1
+done
+echo '$ judgebox run ptrace.c    (as jbother, a seventh time)'
+as_other "$JUDGEBOX" -q run "$SRC/ptrace.c"
+echo "[judgebox exit status $?]"
+echo '$ judgebox flags    (as root, an admin)'
+jb flags
+echo '$ judgebox violations --limit 3'
+jb violations --limit 3 2>/dev/null
+echo "The authpriv lines in the daemon's log:"
+grep -o 'security: .*' "$JB/judgeboxd.log" | tail -n 2
+echo '$ judgebox unflag jbother'
+jb unflag jbother
+
+printf '\n=== Metrics: %s/judgebox.prom, for node_exporter'"'"'s textfile collector (excerpt)\n' "$JB/prom"
+sleep 1.2
+P=$JB/prom/judgebox.prom
+grep '^judgebox_jobs_total' "$P" | head -n 6
+grep -E '^judgebox_(queue_length|boxes|users_flagged|compile_cache_total|violations_total|helper_errors_total|store_errors_total)' "$P"
+grep -E '^judgebox_run_seconds_(bucket\{le="(0.1|1|\+Inf)"\}|sum|count)' "$P"
+echo '$ judgebox metrics    (the last hour, as an admin; then the same text)'
+jb metrics | sed -n '1,/^$/p'
 echo
 jd_stop && echo "judgeboxd drained and stopped (exit 0)."
