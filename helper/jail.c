@@ -9,6 +9,7 @@
  * no_new_privs, loads the filter and execs. Init drops too, reaps orphans,
  * relays the job's status; errors go as 'E'. */
 #include "helper.h"
+#include <linux/keyctl.h>
 #include <net/if.h>
 
 enum { NOSUID_NODEV = MS_NOSUID | MS_NODEV };
@@ -342,7 +343,9 @@ _Noreturn void jail_init(const struct conf *c, const struct job *j, int fd)
 	if (j->loopback)
 		s_loopback();
 	s_rlimits(j, ncpu);
-	if (unshare(CLONE_NEWUSER) < 0)
+	/* A keyring of its own: the caller's session keyring (systemd's, a
+	 * login's) would carry keys from one job to the next and across boxes. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 || unshare(CLONE_NEWUSER) < 0)
 		die("unshare(CLONE_NEWUSER)");
 	s_send('U', NULL, 0);
 	s_wait_go();                    /* uid_map and gid_map are written */
