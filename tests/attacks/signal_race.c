@@ -1,7 +1,8 @@
 /* signal_race [MODE]: race the supervisor and the box's init with signals.
- * race: children fork as fast as they can and spray every catchable signal
- *   at everyone (-1), at init and at the job, whose mask and handlers ignore
- *   them; then the job exits 42. The verdict must be exit/42.
+ * race [N]: N children (8) fork as fast as they can and spray every
+ *   catchable signal at everyone (-1), at init and at the job, whose mask
+ *   and handlers ignore them; then the job exits 42. The verdict must be
+ *   exit/42.
  * suicide: a child SIGKILLs the job while it sleeps: the verdict is signal/9.
  * stop: the job stops itself; only the wall limit can end that. */
 #include "attack.h"
@@ -25,6 +26,7 @@ int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "race";
 	pid_t job = getpid();
+	int sprayers = argc > 2 ? atoi(argv[2]) : 8;
 	sigset_t all;
 
 	if (!strcmp(mode, "stop"))
@@ -43,7 +45,7 @@ int main(int argc, char **argv)
 	signal(SIGCHLD, SIG_DFL);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < sprayers; i++)
 		if (fork() == 0) {
 			for (int s = 1; s < NSIG; s++)
 				signal(s, SIG_IGN);
