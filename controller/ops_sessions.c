@@ -200,15 +200,7 @@ static void s_write(mp_w *w, const conf_t *g, const sess_t *s)
 		f = mp_get(d.root, "files");
 	if (f && f->type == MSGPACK_OBJECT_ARRAY) {
 		mp_w_str(w, "files");
-		mp_w_array(w, f->via.array.size);
-		for (uint32_t i = 0; i < f->via.array.size; i++) {
-			const msgpack_object *e = f->via.array.ptr[i].via.array.ptr;
-			mp_w_map(w, 2);
-			mp_w_str(w, "name");
-			mp_w_object(w, &e[0]);
-			mp_w_str(w, "content");
-			mp_w_object(w, &e[1]);
-		}
+		render_files(w, f);
 		n++;
 	}
 	if (s->files)

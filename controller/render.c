@@ -245,9 +245,14 @@ static void s_files(mp_w *w, const void *spec, size_t len)
 	const msgpack_object *f = NULL;
 	if (mp_parse(&d, spec, len, false, err, sizeof err) == 0)
 		f = mp_get(d.root, "files");
+	render_files(w, f);
+	mp_doc_free(&d);
+}
+
+void render_files(mp_w *w, const msgpack_object *f)
+{
 	if (!f || f->type != MSGPACK_OBJECT_ARRAY) {
 		mp_w_array(w, 0);
-		mp_doc_free(&d);
 		return;
 	}
 	mp_w_array(w, f->via.array.size);
@@ -259,7 +264,6 @@ static void s_files(mp_w *w, const void *spec, size_t len)
 		mp_w_str(w, "content");
 		mp_w_object(w, &e[1]);
 	}
-	mp_doc_free(&d);
 }
 
 /* The row's job map; out holds stdout, stderr, c_output, flag, spec. */

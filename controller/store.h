@@ -117,6 +117,9 @@ int store_problem_ids(store_t *self, const char *after, char (*ids)[65], int max
 enum { JW_OUTPUT = 1, JW_SOURCE = 2, JW_SUMMARY = 4 };
 int store_write_job(store_t *self, mp_w *w, uint64_t id, int flags);
 int store_write_event(store_t *self, mp_w *w, uint64_t id, int *state);
+/* files, an array of [name, content] (a spec's or a session's "files"), as
+ * the wire shows them: [{name, content}...]; anything else as []. */
+void render_files(mp_w *w, const msgpack_object *files);
 int store_write_test_event(store_t *self, mp_w *w, uint64_t job, unsigned idx,
 			   unsigned total);
 /* list: filters and a cursor; writes the jobs array and returns count. */
