@@ -194,7 +194,7 @@ jb languages --json
 is "$(json '[l["source"] for l in j["languages"] if l["id"] == "c"]')" "['main.c']" "languages --json: the list"
 jb health
 is "$RC/$(sed -n 2p "$W/o")" "0/user root (admin)" "health: exit 0, says who the caller is"
-line1 | grep -q '^judgeboxd .* (protocol v2)'; ok_ $? "and the daemon's version and protocol"
+line1 | grep -q '^judgeboxd .* (protocol v3)'; ok_ $? "and the daemon's version and protocol"
 jb health --json
 is "$(json 'j["draining"], j["user"]')" "(False, 'root')" "health --json"
 
@@ -358,7 +358,7 @@ is "$RC" 2 "a file that cannot be read: exit 2"
 jb --help
 is "$RC/$(line1 | cut -c1-6)" "0/usage:" "--help: usage on stdout, exit 0"
 jb --version
-line1 | grep -q '^judgebox [0-9.]* (protocol v2)$'; ok_ $? "--version"
+line1 | grep -q '^judgebox [0-9.]* (protocol v3)$'; ok_ $? "--version"
 
 # No daemon: exit 4, a clear message; at once when its socket file is
 # absent, else within the timeout (a socket file nobody listens on).
