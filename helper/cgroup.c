@@ -122,12 +122,10 @@ void cg_setup(const struct conf *c)
 		close(s_open(k->hier[i], c->cgroup, 1, k->v1 ? 0 : 2 + !!c->max[L_CPU_SHARE]));
 }
 
-/* A new, empty cgroup for box N (replacing a stale one), with its limits. */
+/* A new, empty cgroup for box N (replacing a stale one). */
 void cg_create(struct cg *g, const struct conf *c, const struct job *j)
 {
 	const struct kind *k = g->kind = s_kind();
-	unsigned long long mem = (unsigned long long)j->lim[L_MEMORY_KB] << 10;
-	unsigned long long share = j->lim[L_CPU_SHARE];
 
 	snprintf(g->name, sizeof g->name, "box%u", j->box);
 	g->n = s_nhier(k, c);
@@ -140,6 +138,15 @@ void cg_create(struct cg *g, const struct conf *c, const struct job *j)
 	}
 	for (int i = g->n; i < 4; i++)  /* v2: one directory holds every controller */
 		g->dir[i] = g->dir[k->v1 ? CPU : 0];
+}
+
+/* The run's limits, written when its request comes. */
+void cg_limits(struct cg *g, const struct job *j)
+{
+	const struct kind *k = g->kind;
+	unsigned long long mem = (unsigned long long)j->lim[L_MEMORY_KB] << 10;
+	unsigned long long share = j->lim[L_CPU_SHARE];
+
 	if (share && k->v1)             /* thousandths of a CPU, per 100 ms period */
 		write_file(g->dir[QUOTA], "cpu.cfs_period_us", "100000");
 	if (share)

@@ -22,6 +22,7 @@
 #include <sys/capability.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -97,6 +98,7 @@ struct cg {
 };
 void cg_setup(const struct conf *c);
 void cg_create(struct cg *g, const struct conf *c, const struct job *j);
+void cg_limits(struct cg *g, const struct job *j);
 int cg_into(struct cg *g);
 void cg_attach(struct cg *g, pid_t pid);
 uint64_t cg_cpu_us(struct cg *g);
@@ -110,6 +112,8 @@ extern void (*die_hook)(const char *msg);    /* called once, before the exit */
 void check_owner(int fd, const char *path);
 void write_file(int dirfd, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+#define SHARED(len) mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)
+void send_fds(int sock, char type, const int *fd, int n);
 
 /* policy.c: compile a policy file into a libseccomp context; policy_bpf
  * exports it as the BPF program jail.c loads (cached per name while a box lives). */
@@ -117,9 +121,11 @@ void *policy_compile(const struct conf *c, const char *name);
 const struct sock_fprog *policy_bpf(const struct conf *c, const char *name);
 
 /* jail.c: the box's mount namespace, prepared once (an fd); the child side
- * of a run (clone to exec). supervise.c: the parent's side. */
+ * of a run. supervise.c: the parent's side; a serve makes each init ahead. */
 int jail_prepare(const struct conf *c, unsigned box);
-_Noreturn void jail_init(const struct conf *c, const struct job *j, int sock);
+_Noreturn void jail_init(const struct job *j, int sock);
+void supervise_prepare(const struct conf *c, const struct job *j);
+void supervise_end(const char *unused);
 void supervise(const struct conf *c, const struct job *j);
 
 #endif

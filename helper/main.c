@@ -48,6 +48,23 @@ void write_file(int dirfd, const char *name, const char *fmt, ...)
 	close(fd);
 }
 
+/* One message on a box's socket: a type byte, with N descriptors. */
+void send_fds(int sock, char type, const int *fd, int n)
+{
+	char ctl[CMSG_SPACE(4 * sizeof(int))] = { 0 };
+	struct iovec iov = { &type, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = n ? ctl : NULL, .msg_controllen = n ? CMSG_SPACE((size_t)n * sizeof *fd) : 0 };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	if (n) {
+		*cm = (struct cmsghdr){ CMSG_LEN((size_t)n * sizeof *fd), SOL_SOCKET, SCM_RIGHTS };
+		memcpy(CMSG_DATA(cm), fd, (size_t)n * sizeof *fd);
+	}
+	if (sendmsg(sock, &mh, 0) < 0)
+		die("send '%c' to the box", type);
+}
+
 /* A limit's least value: a cpu-share (thousandths of a CPU) becomes a CFS
  * quota of 100 µs per unit, and the kernel takes 1 ms at least. */
 #define LIM_MIN(i) ((i) == L_CPU_SHARE ? 10U : 1U)
@@ -289,9 +306,9 @@ static void s_run(const struct conf *c, struct job *j)
 /* One request to serve: a datagram of NUL-ended words, `run BOX OPTION...
  * -- PROGRAM ARG...` or `clean BOX`, carrying four descriptors: the job's
  * 0, 1, 2 and the record's. The same checks as argv; BOX must be ours. */
-static void s_request(const struct conf *c, struct job *j, char *buf, size_t n, int fd[4])
+static void s_request(const struct conf *c, struct job *j, char *buf, size_t n, int fd[4],
+	char **argv)
 {
-	static char *argv[16384];
 	int argc = 1;
 	struct stat st;
 
@@ -319,33 +336,40 @@ static void s_request(const struct conf *c, struct job *j, char *buf, size_t n, 
 
 /* serve BOX: box N's supervisor, prepared once (its lock, its mount
  * namespace, each policy's filter when first used), running one request
- * at a time from the SOCK_SEQPACKET socket on fd 0 until it is closed. */
-static _Noreturn void s_serve(const struct conf *c, struct job *j)
+ * at a time from the SOCK_SEQPACKET socket on fd 0 until it is closed.
+ * Each run's init is made before its request comes, and the request is
+ * parsed into memory that init shares. */
+static _Noreturn void s_serve(const struct conf *c, struct job *job)
 {
-	static char buf[65536];
-	char ctl[CMSG_SPACE(4 * sizeof(int))];
+	struct { struct job j; char *argv[16384]; char buf[65536]; } *a = SHARED(sizeof *a);
+	struct job *j = &a->j;
+	char ctl[CMSG_SPACE(4 * sizeof(int))], *buf = a->buf;
 	int type = 0, fd[4];
 	socklen_t len = sizeof type;
 
+	if (a == MAP_FAILED)
+		die("mmap");
 	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
 		die_with(EXIT_USAGE, "serve: fd 0 must be a SOCK_SEQPACKET socket");
+	*j = *job;
 	j->serve = 1;
 	j->lock = s_box_dir(c, j->box, 1);
 	j->mntns = jail_prepare(c, j->box);
+	policy_bpf(c, "default");   /* and with it the cache's memory, before any init */
 	for (;;) {
-		struct iovec iov = { buf, sizeof buf - 1 };
+		struct iovec iov = { buf, sizeof a->buf - 1 };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
 			.msg_controllen = sizeof ctl };
-		ssize_t n = recvmsg(0, &mh, MSG_CMSG_CLOEXEC);
+		ssize_t n = (supervise_prepare(c, j), die_hook = supervise_end, recvmsg(0, &mh, MSG_CMSG_CLOEXEC));
 		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
 		if (n <= 0)
-			exit(n == 0 ? EXIT_DONE : EXIT_INTERNAL);   /* the caller is gone */
+			supervise_end(NULL), exit(n == 0 ? EXIT_DONE : EXIT_INTERNAL);   /* the caller is gone */
 		if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof fd) ||
 		    (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || buf[n - 1])
 			die_with(EXIT_USAGE, "serve: a request is NUL-ended words with four descriptors");
 		memcpy(fd, CMSG_DATA(cm), sizeof fd);
-		s_request(c, j, buf, (size_t)n, fd);
+		s_request(c, j, buf, (size_t)n, fd, a->argv);
 		for (int i = 0; i < 4; i++)
 			close(fd[i]);
 	}

@@ -113,20 +113,22 @@ void *policy_compile(const struct conf *c, const char *name)
 /* The BPF program of policy NAME, compiled on first use and kept for the
  * life of the process: a box's supervisor loads it into every job's filter
  * without compiling again. libseccomp exports it into a pipe (at most 4,096
- * instructions, 32 KiB, which a pipe's buffer holds). */
+ * instructions, 32 KiB, which a pipe's buffer holds). The cache is shared
+ * memory: a serve's init, made before the request, loads what it compiles. */
 const struct sock_fprog *policy_bpf(const struct conf *c, const char *name)
 {
-	static struct { char name[NAME_LEN + 1]; struct sock_fprog prog; } cache[16];
-	static struct sock_filter insns[4096];
-	static size_t used;
+	static struct { struct { char name[NAME_LEN + 1]; struct sock_fprog prog; } c[16];
+		struct sock_filter insns[4096]; size_t used; } *pc;
 	int p[2], rc;
 	ssize_t n;
 	void *ctx;
 	unsigned i;
 
-	for (i = 0; i < 16 && cache[i].name[0]; i++)
-		if (!strcmp(cache[i].name, name))
-			return &cache[i].prog;
+	if (!pc && (pc = SHARED(sizeof *pc)) == MAP_FAILED)
+		die("mmap");
+	for (i = 0; i < 16 && pc->c[i].name[0]; i++)
+		if (!strcmp(pc->c[i].name, name))
+			return &pc->c[i].prog;
 	if (i == 16)
 		die_with(EXIT_CONFIG, "more than 16 policies in one box's life");
 	ctx = policy_compile(c, name);
@@ -135,13 +137,13 @@ const struct sock_fprog *policy_bpf(const struct conf *c, const char *name)
 	if ((rc = seccomp_export_bpf(ctx, p[1])) < 0)
 		die_with(EXIT_CONFIG, "policy %s: cannot export it: %s", name, strerror(-rc));
 	close(p[1]);
-	n = read(p[0], insns + used, (sizeof insns / sizeof *insns - used) * sizeof *insns);
-	if (n <= 0 || n % (ssize_t)sizeof *insns || read(p[0], &rc, 1) != 0)
+	n = read(p[0], pc->insns + pc->used, (4096 - pc->used) * sizeof *pc->insns);
+	if (n <= 0 || n % (ssize_t)sizeof *pc->insns || read(p[0], &rc, 1) != 0)
 		die_with(EXIT_CONFIG, "policy %s: its filter is too large", name);
 	close(p[0]);
 	seccomp_release(ctx);
-	snprintf(cache[i].name, sizeof cache[i].name, "%s", name);
-	cache[i].prog = (struct sock_fprog){ (unsigned short)(n / (ssize_t)sizeof *insns), insns + used };
-	used += (size_t)n / sizeof *insns;
-	return &cache[i].prog;
+	snprintf(pc->c[i].name, sizeof pc->c[i].name, "%s", name);
+	pc->c[i].prog = (struct sock_fprog){ (unsigned short)(n / (ssize_t)sizeof *pc->insns), pc->insns + pc->used };
+	pc->used += (size_t)n / sizeof *pc->insns;
+	return &pc->c[i].prog;
 }

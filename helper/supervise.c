@@ -1,10 +1,9 @@
-/* supervise.c: the parent side of `run`: it puts the box's init in a fresh
- * cgroup, writes its id maps, then waits on the box's socket, init's pidfd and
- * the seccomp listener. CPU time is read from the cgroup at each deadline, the
- * least time in which the box, on all its CPUs, could reach the limit: a few
- * wake-ups, not a poll; the counter itself moves at scheduler ticks. Killing
- * init kills its pid namespace. To cancel a run, kill the helper: init has
- * PDEATHSIG, and the next run in the box removes the stale cgroup. */
+/* supervise.c: the parent side of `run`: it makes the box's init in a fresh
+ * cgroup, sends it the request, writes its id maps, then waits on the box's
+ * socket, init's pidfd and the seccomp listener. CPU time is read from the
+ * cgroup at the least time in which the box, on all its CPUs, could reach the
+ * limit: a few wake-ups, not a poll. Killing init kills its pid namespace. To
+ * cancel a run, kill the helper: init has PDEATHSIG (or sees the socket close). */
 #include "helper.h"
 
 static struct {
@@ -57,12 +56,21 @@ static void s_write_result(void)
 		fprintf(stderr, "judgebox-helper: the record could not be written\n");
 }
 
+/* The run's init and its cgroup gone, wherever they were (a serve's die
+ * hook, and its end: no init made ahead outlives it). */
+void supervise_end(const char *unused __attribute__((unused)))
+{
+	if (!S.j)
+		return;
+	syscall(SYS_pidfd_send_signal, S.pidfd, SIGKILL, NULL, 0);
+	waitid(P_PIDFD, (id_t)S.pidfd, NULL, WEXITED);
+	cg_destroy(&S.g);
+}
+
 /* die()'s hook once the box exists: nothing survives, the record is written. */
 static void s_fail(const char *msg)
 {
-	syscall(SYS_pidfd_send_signal, S.pidfd, SIGKILL, NULL, 0);  /* EBADF if no box yet */
-	waitid(P_PIDFD, (id_t)S.pidfd, NULL, WEXITED);
-	cg_destroy(&S.g);
+	supervise_end(msg);
 	S.r.status = "internal_error";
 	snprintf(S.r.message, sizeof S.r.message, "%s", msg);
 	s_write_result();
@@ -212,47 +220,49 @@ static const char *s_status(struct result *r)
 	return r->signal ? "signal" : r->exitcode ? "exit" : "ok";
 }
 
-/* Init, in new pid, net, ipc and uts namespaces; on v2 born in the job's
- * cgroup (CLONE_INTO_CGROUP), on v1 moved there before it may go on. */
-static void s_start(const struct conf *c)
+/* The next run's init, in new pid, net, ipc and uts namespaces and a fresh
+ * cgroup (on v2 born in it with CLONE_INTO_CGROUP, on v1 moved there before
+ * it may go on), waiting for J; a serve makes it before the request comes. */
+void supervise_prepare(const struct conf *c, const struct job *j)
 {
 	struct clone_args ca = { .flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
-		CLONE_NEWUTS | CLONE_PIDFD, .exit_signal = SIGCHLD };
-	int sp[2], into = cg_into(&S.g);
+		CLONE_NEWUTS | CLONE_PIDFD, .exit_signal = SIGCHLD, .pidfd = (uintptr_t)&S.pidfd };
+	int sp[2];
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
-		die("socketpair");
-	S.sock = sp[0];
-	ca.pidfd = (uint64_t)(uintptr_t)&S.pidfd;
-	if (into >= 0)
-		ca.flags |= CLONE_INTO_CGROUP, ca.cgroup = (uint64_t)into;
-	S.start_ns = s_now();        /* the wall clock runs from here, and anew at exec */
-	if ((S.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca)) < 0)
-		die("clone3");
-	if (S.pid == 0) {
-		close(sp[0]);
-		jail_init(c, S.j, sp[1]);
-	}
-	close(sp[1]);
-	if (into < 0)
-		cg_attach(&S.g, S.pid);
-	if (write(S.sock, "G", 1) != 1)    /* init may go on: it is in the cgroup */
-		die("write to the box");
-}
-
-/* One run, from a fresh cgroup to the record; the caller has reset every
- * signal disposition, ignores SIGPIPE (a closed result fd is an error, not
- * a death) and has dropped its supplementary groups. */
-void supervise(const struct conf *c, const struct job *j)
-{
+	if (S.j)
+		return;
 	memset(&S, 0, sizeof S);
 	S.pidfd = S.nfd = S.status = -1;
 	S.j = j;
 	S.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);   /* not our affinity: the job may widen its own */
 	cg_create(&S.g, c, j);
+	if (cg_into(&S.g) >= 0)
+		ca.flags |= CLONE_INTO_CGROUP, ca.cgroup = (uint64_t)cg_into(&S.g);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 ||
+	    (S.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca)) < 0)
+		die("clone3");
+	if (S.pid == 0)
+		close(sp[0]), jail_init(j, sp[1]);
+	close(sp[1]);
+	S.sock = sp[0];
+	if (!(ca.flags & CLONE_INTO_CGROUP))
+		cg_attach(&S.g, S.pid);
+	if (write(S.sock, "G", 1) != 1)    /* init may go on: it is in the cgroup */
+		die("write to the box");
+}
+
+/* One run, to the record; the caller has reset every signal disposition,
+ * ignores SIGPIPE (a closed result fd is an error, not a death) and has
+ * dropped its groups. J carries the job's 0-2 and /box's clone; init reads
+ * the rest in the job, shared memory (main.c: s_serve). */
+void supervise(const struct conf *c, const struct job *j)
+{
+	supervise_prepare(c, j);
 	die_hook = s_fail;
-	s_start(c);
-	setpriority(PRIO_PROCESS, 0, -10);   /* after the clone: a busy box must not delay a kill */
+	cg_limits(&S.g, j);
+	S.start_ns = s_now();        /* the wall clock runs from here, and anew at exec */
+	send_fds(S.sock, 'J', (int[]){ j->io[0], j->io[1], j->io[2], j->tree }, 4);
+	setpriority(PRIO_PROCESS, 0, -10);   /* a busy box must not delay a kill */
 	s_loop();
 	die_hook = NULL;
 	s_stop_clocks();
@@ -261,11 +271,9 @@ void supervise(const struct conf *c, const struct job *j)
 	if (!strcmp(S.r.status, "internal_error") && !S.r.message[0])
 		strcpy(S.r.message, "the box's init died without a status");
 	cg_destroy(&S.g);
-	if (S.nfd >= 0)
-		close(S.nfd);
-	close(S.pidfd);
-	close(S.sock);
+	close(S.nfd), close(S.pidfd), close(S.sock);   /* nfd: -1 if no listener */
 	s_write_result();
+	S.j = NULL;
 	if (!strcmp(S.r.status, "internal_error"))
 		_exit(EXIT_INTERNAL);   /* and a box's supervisor with it: fail closed */
 }
