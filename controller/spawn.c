@@ -131,13 +131,21 @@ static int s_serve_start(proc_t *srv, const char *helper, const char *pidfile, u
 	return 0;
 }
 
+/* The end of a serve: its socket closed, it removes the init and cgroup it
+ * made ahead for the next run and exits; one still busy after a second (a
+ * run in progress, or stopped) is killed, and the next serve of the box
+ * removes what it leaves. */
 void spawn_serve_stop(proc_t *srv)
 {
 	if (srv->pidfd < 0)
 		return;
-	syscall(SYS_pidfd_send_signal, srv->pidfd, SIGKILL, NULL, 0);
-	waitpid(srv->pid, NULL, 0);
-	close(srv->pidfd), close(srv->resfd);
+	close(srv->resfd);
+	struct pollfd q = { .fd = srv->pidfd, .events = POLLIN };
+	if (poll(&q, 1, 1000) <= 0)
+		syscall(SYS_pidfd_send_signal, srv->pidfd, SIGKILL, NULL, 0);
+	while (waitpid(srv->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(srv->pidfd);
 	srv->pidfd = srv->resfd = -1;
 }
 
