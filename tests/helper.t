@@ -162,12 +162,14 @@ is "$?/$(grep -c 'cpu-share: helper.conf sets no ceiling for it' $OUT/err)" 64/1
 JB_CPU_SHARE="limit cpu-share 1000 1500" write_conf
 if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then qf=cpu.max; qd=/sys/fs/cgroup/$JB_CGROUP
 else qf=cpu.cfs_quota_us; qd=/sys/fs/cgroup/cpu/$JB_CGROUP; fi
-# quota BOX [options]: the box's CPU quota file, read while a run sleeps in it.
+# quota BOX [options]: the box's CPU quota file, read while a run sleeps in
+# it (init and the job in its cgroup: the cgroup exists, unlimited, before).
 quota() {
 	b=$1; shift
 	hrun run "$b" --result-fd=3 --wall-ms=5000 "$@" -- $P sleep 1500 3>/dev/null >/dev/null 2>&1 &
 	qp=$! q=
-	for i in $(seq 100); do q=$(cat "$qd/box$b/$qf" 2>/dev/null) && [ -n "$q" ] && break; sleep 0.02; done
+	for i in $(seq 100); do [ "$(cat "$qd/box$b/cgroup.procs" 2>/dev/null | wc -l)" -ge 2 ] &&
+		q=$(cat "$qd/box$b/$qf" 2>/dev/null) && [ -n "$q" ] && break; sleep 0.02; done
 	wait "$qp"
 	echo "${q% 100000}"
 }

@@ -751,24 +751,29 @@ def strays(live):
 
 def processes(live):
     """What is left of us: any box process (no job runs), any daemon but
-    the live one, and any helper but the live daemon's own children (a
-    warm box's `serve`, which lives as long as its daemon). Also: how many
-    of those children there are."""
-    out, served = [], 0
+    the live one, and any helper but the live daemon's warm boxes: its own
+    children (each box's `serve`, which lives as long as its daemon) and
+    each serve's one child (the init it made for the box's next run, which
+    waits for the request). Also: how many serves there are, and the pids
+    of those inits."""
+    out, info = [], {}
     for p in filter(str.isdigit, os.listdir("/proc")):
-        info = proc(p)
-        if not info:
+        i = proc(p)
+        if i:
+            info[int(p)] = i
+    serves = {p for p, (ppid, _, exe) in info.items() if exe == HELPER and live is not None and ppid == live}
+    inits = {p for p, (ppid, _, exe) in info.items() if exe == HELPER and ppid in serves}
+    inits = {p for p in inits if sum(1 for q in inits if info[q][0] == info[p][0]) == 1}
+    for p, (ppid, uid, exe) in info.items():
+        if p in serves or p in inits:
             continue
-        ppid, uid, exe = info
         try:
             cmd = open(f"/proc/{p}/cmdline", "rb").read().replace(b"\0", b" ")[:100]
         except OSError:
             cmd = b""
-        if exe == HELPER and live is not None and ppid == live:
-            served += 1
-        elif exe == HELPER or (exe == JUDGEBOXD and int(p) != live) or FIRST_UID <= uid < FIRST_UID + HELPER_BOXES:
+        if exe == HELPER or (exe == JUDGEBOXD and p != live) or FIRST_UID <= uid < FIRST_UID + HELPER_BOXES:
             out.append(f"pid {p} (parent {ppid}) uid {uid} {exe}: {cmd!r}")
-    return out, served
+    return out, len(serves), inits
 
 
 def mounts():
@@ -780,11 +785,20 @@ def mounts():
     return extra + [f"{m} mounted {pts.count(m)} times" for m in stacked]
 
 
-def cgroups():
-    """Box cgroups left under the prefix's cgroup, in every hierarchy."""
+def cgroups(inits=frozenset()):
+    """Box cgroups left under the prefix's cgroup, in every hierarchy, but
+    those holding nothing but one of INITS (a warm box's next init)."""
     out = []
     for h in glob.glob(f"/sys/fs/cgroup/*/{CGROUP}") + glob.glob(f"/sys/fs/cgroup/{CGROUP}"):
-        out += [f"{h}/{e}" for e in os.listdir(h) if os.path.isdir(f"{h}/{e}")]
+        for e in os.listdir(h):
+            if not os.path.isdir(f"{h}/{e}"):
+                continue
+            try:
+                procs = {int(x) for x in open(f"{h}/{e}/cgroup.procs").read().split()}
+            except OSError:
+                procs = set()
+            if len(procs) != 1 or not procs <= inits:
+                out.append(f"{h}/{e}: processes {sorted(procs)}")
     return out
 
 
@@ -816,19 +830,20 @@ def box_files():
 def check_left(d, when):
     """Nothing of the jobs, the helpers or the killed daemons is left."""
     live = d.pid()
-    left, served = [], 0
+    left, served, inits = [], 0, set()
     for _ in range(50):                  # a box being cleaned may take a moment
-        left, served = processes(live)
+        left, served, inits = processes(live)
         if not left:
             break
         time.sleep(0.1)
     ok(not left, f"{when}: no box process, no killed daemon, no helper but the live daemon's "
-       f"{served} children (warm boxes' serve)" if live else f"{when}: no helper, box process or daemon is left",
-       *left[:10])
+       f"{served} warm boxes (a serve and the init it made ahead: {len(inits)})" if live
+       else f"{when}: no helper, box process or daemon is left", *left[:10])
     m = mounts()
     ok(not m, f"{when}: no mount under the prefix but each box's one tmpfs", *m[:10])
-    cg = cgroups()
-    ok(not cg, f"{when}: no box cgroup is left (/sys/fs/cgroup/*/{CGROUP}/)", *cg[:10])
+    cg = cgroups(inits)
+    ok(not cg, f"{when}: no box cgroup is left (/sys/fs/cgroup/*/{CGROUP}/)"
+       + (" but those of the inits made ahead" if live else ""), *cg[:10])
     bf = box_files()
     ok(not bf, f"{when}: every box is empty", *bf[:10])
 
