@@ -9,7 +9,8 @@
 #     each, and their ratio (what the daemon costs on top of its helper);
 #  2. a Python hello-world: submit-to-result time through judgeboxd minus a
 #     bare /usr/bin/python3 start, medians of BENCH_HELLO (50) interleaved runs.
-# Context goals from issue 4 (not asserted): >= 500 runs/s; <= 5 ms overhead.
+# Context goals from issue 13 (not asserted): >= 800 runs/s; the daemon's own
+# CPU <= 0.4 ms per run (store_sync full); Python hello <= 2 ms over bare.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,7 +33,7 @@ echo
 echo "== throughput: $JOBS runs of a tiny C program (int main(void) { return 0; })"
 printf 'int main(void) { return 0; }\n' > "$JB/tiny.c"
 cc -O2 -o "$PROGS/tiny" "$JB/tiny.c"
-d=$(/usr/bin/python3 "$B" throughput "$JOBS")
+d=$(/usr/bin/python3 "$B" throughput "$JOBS" "$JD_PID")
 h=$(as_jbtest /usr/bin/python3 "$B" direct "$JOBS" "$HELPER" "$PROGS/tiny" 6 7)
 v=$(as_jbtest /usr/bin/python3 "$B" served "$JOBS" "$HELPER" "$PROGS/tiny" 4 5)
 echo "  judgeboxd (2 boxes, pipelined client)   : ${d#daemon }"
@@ -40,11 +41,11 @@ echo "  judgebox-helper one-shot, two workers   : ${h#direct }"
 echo "  judgebox-helper served, two workers     : ${v#served }"
 dr=$(sed -n 's/.*runs_per_s=\([0-9.]*\).*/\1/p' <<<"$d")
 vr=$(sed -n 's/.*runs_per_s=\([0-9.]*\).*/\1/p' <<<"$v")
-awk -v d="$dr" -v h="$vr" 'BEGIN { if (h > 0) printf "  daemon / served helper loop: %.2f   (goal, issue 13: judgeboxd >= 800 runs/s)\n", d / h }'
+awk -v d="$dr" -v h="$vr" 'BEGIN { if (h > 0) printf "  daemon / served helper loop: %.2f   (goals: judgeboxd >= 800 runs/s, its own CPU <= 0.4 ms per run)\n", d / h }'
 echo
 echo "== Python hello world: $HELLO interleaved runs"
 printf 'print("hello")\n' > "$JB/hello.py"
 chmod 644 "$JB/hello.py"
 o=$(as_jbtest env JUDGEBOX_ENDPOINT="$JUDGEBOX_ENDPOINT" /usr/bin/python3 "$B" overhead "$HELLO" "$JB/hello.py")
-echo "  ${o#python_hello }   (goal: overhead <= 5 ms)"
+echo "  ${o#python_hello }   (goal: overhead <= 2 ms)"
 exit 0
