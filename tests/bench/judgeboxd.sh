@@ -5,7 +5,8 @@
 #     through judgeboxd with two boxes (compiled once: the compile cache),
 #     and the same program through judgebox-helper alone, driven by a
 #     two-worker loop (run + clean per job), one-shot and served (two
-#     `serve` processes, as judgeboxd drives them): runs per second of
+#     `serve` processes, as judgeboxd drives them), and bare (the program
+#     itself, no jail, two workers: this host's ceiling): runs per second of
 #     each, and their ratio (what the daemon costs on top of its helper);
 #  2. a Python hello-world: submit-to-result time through judgeboxd minus a
 #     bare /usr/bin/python3 start, medians of BENCH_HELLO (50) interleaved runs.
@@ -36,9 +37,11 @@ cc -O2 -o "$PROGS/tiny" "$JB/tiny.c"
 d=$(/usr/bin/python3 "$B" throughput "$JOBS" "$JD_PID")
 h=$(as_jbtest /usr/bin/python3 "$B" direct "$JOBS" "$HELPER" "$PROGS/tiny" 6 7)
 v=$(as_jbtest /usr/bin/python3 "$B" served "$JOBS" "$HELPER" "$PROGS/tiny" 4 5)
+b=$(as_jbtest /usr/bin/python3 "$B" bare "$JOBS" "$PROGS/tiny")
 echo "  judgeboxd (2 boxes, pipelined client)   : ${d#daemon }"
 echo "  judgebox-helper one-shot, two workers   : ${h#direct }"
 echo "  judgebox-helper served, two workers     : ${v#served }"
+echo "  bare spawn (no jail), two workers       : ${b#bare }   (this host's ceiling)"
 dr=$(sed -n 's/.*runs_per_s=\([0-9.]*\).*/\1/p' <<<"$d")
 vr=$(sed -n 's/.*runs_per_s=\([0-9.]*\).*/\1/p' <<<"$v")
 awk -v d="$dr" -v h="$vr" 'BEGIN { if (h > 0) printf "  daemon / served helper loop: %.2f   (goals: judgeboxd >= 800 runs/s, its own CPU <= 0.4 ms per run)\n", d / h }'

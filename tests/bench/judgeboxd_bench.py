@@ -92,6 +92,20 @@ def direct(n, helper, prog, b0, b1):
     print("direct runs=%d seconds=%.2f runs_per_s=%.1f" % (done, dt, done / dt))
 
 
+def bare(n, prog):
+    """The ceiling on this host: the program itself, no jail, two workers."""
+    todo, running = n, set()
+    t0 = time.monotonic()
+    while todo or running:
+        while todo and len(running) < 2:
+            todo -= 1
+            running.add(spawn_wait([prog]))
+        pid, st = os.wait()
+        running.discard(pid)
+    dt = time.monotonic() - t0
+    print("bare runs=%d seconds=%.2f runs_per_s=%.1f" % (n, dt, n / dt))
+
+
 def served(n, helper, prog, b0, b1):
     import select, socket, subprocess
     srv = {}
@@ -155,6 +169,8 @@ if __name__ == "__main__":
         throughput(int(sys.argv[2]), int(sys.argv[3]))
     elif mode == "direct":
         direct(int(sys.argv[2]), *sys.argv[3:7])
+    elif mode == "bare":
+        bare(int(sys.argv[2]), sys.argv[3])
     elif mode == "served":
         served(int(sys.argv[2]), *sys.argv[3:7])
     elif mode == "overhead":
