@@ -20,9 +20,36 @@
 #include "cache.h"
 #include "fsutil.h"
 
+/* The artifacts of the entries used last, kept in memory: a run then
+ * writes its program into the box from there, without listing and reading
+ * the entry's directory again (a compiled program is run many times in a
+ * row). Only entries of a few regular files at the top, up to MEMO_BYTES
+ * in all; others are copied from their directory every time (whole:
+ * false). An entry's memo goes with its directory (s_drop). */
+#define MEMO_SLOTS	4
+#define MEMO_FILES	8
+#define MEMO_BYTES	(4u << 20)
+
+typedef struct memo_file {
+	char name[256];
+	mode_t mode;
+	char *buf;
+	size_t len;
+} memo_file;
+
+typedef struct memo {
+	uint64_t entry;		/* 0: an empty slot */
+	bool whole;		/* its files are here */
+	unsigned n;
+	uint64_t used;		/* self->tick when it was used last */
+	memo_file f[MEMO_FILES];
+} memo_t;
+
 struct cache {
 	const conf_t *c;
 	store_t *st;
+	memo_t memo[MEMO_SLOTS];
+	uint64_t tick;
 };
 
 cache_t *cache_new(const conf_t *c, store_t *st)
@@ -37,10 +64,104 @@ cache_t *cache_new(const conf_t *c, store_t *st)
 	return self;
 }
 
+static void s_memo_clear(memo_t *m)
+{
+	for (unsigned i = 0; i < m->n; i++)
+		free(m->f[i].buf);
+	memset(m, 0, sizeof *m);
+}
+
 void cache_destroy(cache_t **p)
 {
-	free(*p);
+	cache_t *self = *p;
+	if (!self)
+		return;
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		s_memo_clear(&self->memo[i]);
+	free(self);
 	*p = NULL;
+}
+
+/* ---- the memo ---- */
+
+static memo_t *s_memo_find(cache_t *self, uint64_t entry)
+{
+	for (int i = 0; entry && i < MEMO_SLOTS; i++)
+		if (self->memo[i].entry == entry) {
+			self->memo[i].used = ++self->tick;
+			return &self->memo[i];
+		}
+	return NULL;
+}
+
+static void s_memo_forget(cache_t *self, uint64_t entry)
+{
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		if (self->memo[i].entry == entry)
+			s_memo_clear(&self->memo[i]);
+}
+
+/* The regular file fd (closed here) as m's next file; false if m cannot
+ * hold it. */
+static bool s_memo_add(memo_t *m, int fd, const char *name, size_t *total)
+{
+	struct stat st;
+	memo_file *f = &m->f[m->n];
+	bool ok = m->n < MEMO_FILES && strlen(name) < sizeof f->name &&
+		  !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+		  (*total += (size_t)st.st_size) <= MEMO_BYTES &&
+		  (f->buf = malloc((size_t)st.st_size + 1));
+	if (ok && pread(fd, f->buf, (size_t)st.st_size, 0) != st.st_size) {
+		free(f->buf);
+		ok = false;
+	}
+	close(fd);
+	if (!ok)
+		return false;
+	strcpy(f->name, name);
+	f->len = (size_t)st.st_size;
+	f->mode = (st.st_mode & 0111) ? 0777 : 0666;
+	m->n++;
+	return true;
+}
+
+/* Entry's directory from into the least recently used slot: whole if
+ * its files fit, else marked so that it is copied from the directory. */
+static memo_t *s_memo_fill(cache_t *self, int from, uint64_t entry)
+{
+	memo_t *m = &self->memo[0];
+	for (int i = 1; i < MEMO_SLOTS; i++)
+		if (self->memo[i].used < m->used)
+			m = &self->memo[i];
+	s_memo_clear(m);
+	m->entry = entry, m->used = ++self->tick;
+	DIR *d = fdopendir(dup(from));
+	if (!d)
+		return s_memo_clear(m), NULL;
+	struct dirent *e;
+	size_t total = 0;
+	bool ok = true;
+	while (ok && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			ok = s_memo_add(m, openat(from, e->d_name, O_RDONLY | O_NOFOLLOW |
+						   O_NONBLOCK | O_CLOEXEC), e->d_name, &total);
+	rewinddir(d);		/* its offset is from's too: s_copy_dir reads it next */
+	closedir(d);
+	if (!ok) {
+		s_memo_clear(m);
+		m->entry = entry, m->used = self->tick;	/* whole: false */
+	}
+	m->whole = ok;
+	return m;
+}
+
+static int s_memo_put(const memo_t *m, int to)
+{
+	int r = 0;
+	for (unsigned i = 0; !r && i < m->n; i++)
+		r = boxfs_put(to, m->f[i].name, strlen(m->f[i].name), m->f[i].buf,
+			      m->f[i].len, m->f[i].mode);
+	return r;
 }
 
 /* ---- artifacts ---- */
@@ -129,16 +250,17 @@ static int s_copy_dir(int from, int to, const lang_t *filter)
  * cut short (a full disk, a crash) is never used, and is built again. */
 #define COMPLETE ".complete"
 
-static void s_drop(const cache_t *self, uint64_t entry)
+static void s_drop(cache_t *self, uint64_t entry)
 {
 	char p[700];
+	s_memo_forget(self, entry);
 	snprintf(p, sizeof p, "%s/cache/%" PRIu64, self->c->state_dir, entry);
 	dir_remove(p);
 }
 
 /* Entry's directory: create: a new, empty one (what a turn that was not
  * committed left under the same number goes); else a whole one. */
-static int s_dir(const cache_t *self, uint64_t entry, bool create)
+static int s_dir(cache_t *self, uint64_t entry, bool create)
 {
 	char p[700];
 	struct stat st;
@@ -151,6 +273,20 @@ static int s_dir(const cache_t *self, uint64_t entry, bool create)
 	if (fd >= 0 && !create && fstatat(fd, COMPLETE, &st, AT_SYMLINK_NOFOLLOW))
 		return close(fd), -1;
 	return fd;
+}
+
+/* Whether entry's directory is whole: its files are in the memo, or its
+ * COMPLETE file is there (one stat: the directory is ours, beneath the
+ * state directory, which only the daemon's user may enter). */
+static bool s_whole(cache_t *self, uint64_t entry)
+{
+	char p[700];
+	struct stat st;
+	const memo_t *m = s_memo_find(self, entry);
+	if (m && m->whole)
+		return true;
+	snprintf(p, sizeof p, "%s/cache/%" PRIu64 "/" COMPLETE, self->c->state_dir, entry);
+	return !fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode);
 }
 
 /* The key's blob: the language's recipe, the files, and the entry file
@@ -184,14 +320,11 @@ int cache_lookup(cache_t *self, const lang_t *l, const msgpack_object *files,
 	*key = fnv1a(FNV_OFFSET, blob, len);
 	int hit = store_cache_find(self->st, *key, blob, len, entry);
 	free(blob);
-	int dir = hit > 0 ? s_dir(self, *entry, false) : -1;
-	if (hit > 0 && dir < 0) {	/* the files are gone, or not whole: build again */
+	if (hit > 0 && !s_whole(self, *entry)) {	/* the files are gone, or not whole: build again */
 		store_cache_drop(self->st, *entry);
 		s_drop(self, *entry);
 		hit = 0;
 	}
-	if (dir >= 0)
-		close(dir);
 	return hit < 0 ? -1 : hit > 0;
 }
 
@@ -231,8 +364,15 @@ int cache_load(cache_t *self, const lang_t *l, const msgpack_object *files,
 {
 	if (!*l->compile)
 		return boxfs_put_files(to, files);
+	if (to < 0)
+		return -1;
+	memo_t *m = s_memo_find(self, entry);
+	if (m && m->whole)
+		return s_memo_put(m, to);
 	int from = s_dir(self, entry, false);
-	int r = from < 0 || to < 0 ? -1 : s_copy_dir(from, to, NULL);
+	if (from >= 0 && !m)
+		m = s_memo_fill(self, from, entry);
+	int r = from < 0 ? -1 : m && m->whole ? s_memo_put(m, to) : s_copy_dir(from, to, NULL);
 	if (from >= 0)
 		close(from);
 	return r;

@@ -2,7 +2,8 @@
  * program: a compile's artifacts are kept in state_dir/cache/ENTRY,
  * indexed in the store by the FNV-1a hash of the language (id, compile
  * command, version) and the sources, and copied into a clean box for each
- * run. The store evicts the oldest entries past cache_entries.
+ * run (from memory for the few entries used last, when small: cache.c).
+ * The store evicts the oldest entries past cache_entries.
  */
 #ifndef JUDGEBOX_CACHE_H
 #define JUDGEBOX_CACHE_H
