@@ -41,6 +41,7 @@ static const char s_schema[] =
 	"CREATE TABLE IF NOT EXISTS cache(id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" key INTEGER NOT NULL, blob BLOB NOT NULL, used INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS cache_key ON cache(key);"
+	"CREATE INDEX IF NOT EXISTS cache_used ON cache(used);"
 	"CREATE TABLE IF NOT EXISTS test_results(job INTEGER NOT NULL,"
 	" idx INTEGER NOT NULL, name TEXT NOT NULL, verdict TEXT NOT NULL,"
 	" status TEXT, exit_code INTEGER, signal INTEGER, cpu_us INTEGER,"
@@ -98,6 +99,7 @@ sqlite3_stmt *store_stmt(store_t *self, const char *sql)
 		if (self->stmts[i].sql == sql) {
 			sqlite3_reset(self->stmts[i].st);
 			sqlite3_clear_bindings(self->stmts[i].st);
+			self->stmts[i].used = true;
 			return s_usable(self, self->stmts[i].st);
 		}
 	sqlite3_stmt *st;
@@ -114,6 +116,7 @@ sqlite3_stmt *store_stmt(store_t *self, const char *sql)
 		return st;
 	}
 	self->stmts[self->nstmts].sql = sql;
+	self->stmts[self->nstmts].used = true;
 	self->stmts[self->nstmts++].st = st;
 	return s_usable(self, st);
 }
@@ -205,7 +208,10 @@ store_t *store_new(const conf_t *c)
 	if (!self)
 		return NULL;
 	snprintf(path, sizeof path, "%s/judgebox.db", c->state_dir);
-	if (sqlite3_open(path, &self->db) != SQLITE_OK) {
+	/* NOMUTEX: one thread (the loop) uses the connection, so no call
+	 * needs to take its mutex */
+	if (sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		jlog(LOG_ERR, "%s: %s", path, sqlite3_errmsg(self->db));
 		store_destroy(&self);
 		return NULL;
@@ -244,8 +250,11 @@ void store_destroy(store_t **p)
  * without bound) and the next BEGIN IMMEDIATE may find its snapshot stale. */
 static void s_reset_all(store_t *self)
 {
-	for (size_t i = 0; i < self->nstmts; i++)
-		sqlite3_reset(self->stmts[i].st);
+	for (size_t i = 0; i < self->nstmts; i++)	/* those used since the last time */
+		if (self->stmts[i].used) {
+			sqlite3_reset(self->stmts[i].st);
+			self->stmts[i].used = false;
+		}
 	if (self->spare)
 		sqlite3_reset(self->spare);
 }
@@ -410,15 +419,11 @@ int store_insert(store_t *self, const char *kind, const char *user, const char *
  * row changed. Not UPDATE ... RETURNING: SQLite gathers RETURNING rows in
  * an ephemeral table, whose opening and closing (a pager, its cache) cost
  * more than the update itself, twice per job. */
-static uint64_t s_seq_after(store_t *self, sqlite3_stmt *st, uint64_t id)
+static uint64_t s_seq_after(store_t *self, sqlite3_stmt *st)
 {
-	static const char q[] = "SELECT seq FROM jobs WHERE id = ?";
-	if (store_done(self, st) || !sqlite3_changes(self->db))
-		return 0;
-	sqlite3_reset(st);
-	if (!(st = store_row(self, q, id)))
-		return 0;
-	uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+	/* st's UPDATE says RETURNING seq: its change is made by this step */
+	uint64_t seq = store_step(self, st) == SQLITE_ROW ?
+		       (uint64_t)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return seq;
 }
@@ -431,7 +436,7 @@ uint64_t store_set_state(store_t *self, uint64_t id, int state, bool new_attempt
 		" started_at = CASE WHEN ?1 = 1 OR (?1 = 2 AND state = 0)"
 		"  THEN ?2 ELSE started_at END,"
 		" finished_at = CASE WHEN ?1 >= 3 THEN ?2 ELSE NULL END"
-		" WHERE id = ?4 AND state < 3";
+		" WHERE id = ?4 AND state < 3 RETURNING seq";
 	sqlite3_stmt *st = store_stmt(self, q);
 	if (!st)
 		return 0;
@@ -439,7 +444,7 @@ uint64_t store_set_state(store_t *self, uint64_t id, int state, bool new_attempt
 	sqlite3_bind_int64(st, 2, now_ms());
 	sqlite3_bind_int(st, 3, new_attempt);
 	sqlite3_bind_int64(st, 4, (int64_t)id);
-	return s_seq_after(self, st, id);
+	return s_seq_after(self, st);
 }
 
 /* Bind a step's figures at first..first+5. */
@@ -470,8 +475,13 @@ int store_set_result(store_t *self, uint64_t id, int state, const step_t *comp,
 		" exit_code = ?12, signal = ?13, cpu_us = ?14, wall_us = ?15,"
 		" memory_kb = ?16, c_output = ?17, c_output_bytes = ?18,"
 		" stdout = ?19, stdout_bytes = ?20, stderr = ?21,"
-		" stderr_bytes = ?22, v_syscall = ?23, v_args = ?24"
-		" WHERE id = ?1 AND state < 3";
+		" stderr_bytes = ?22, v_syscall = ?23, v_args = ?24,"
+		/* and the state, as store_set_state: one write of the row */
+		" state = ?25, seq = seq + 1, at = ?26,"
+		" started_at = CASE WHEN ?25 = 1 OR (?25 = 2 AND state = 0)"
+		"  THEN ?26 ELSE started_at END,"
+		" finished_at = CASE WHEN ?25 >= 3 THEN ?26 ELSE NULL END"
+		" WHERE id = ?1 AND state < 3 RETURNING seq";
 	sqlite3_stmt *st = store_stmt(self, q);
 	if (!st)
 		return -1;
@@ -499,9 +509,9 @@ int store_set_result(store_t *self, uint64_t id, int state, const step_t *comp,
 			store_text(st, 24, run->args);
 		}
 	}
-	if (store_done(self, st))
-		return -1;
-	return store_set_state(self, id, state, false) ? 0 : -1;
+	sqlite3_bind_int(st, 25, state);
+	sqlite3_bind_int64(st, 26, now_ms());
+	return s_seq_after(self, st) ? 0 : -1;
 }
 
 int store_load_spec(store_t *self, uint64_t id, jobspec_t *js)
@@ -593,7 +603,12 @@ int store_cache_find(store_t *self, uint64_t key, const void *blob, size_t len,
 		     uint64_t *entry)
 {
 	static const char q[] = "SELECT id, blob FROM cache WHERE key = ?";
-	static const char u[] = "UPDATE cache SET used = ? WHERE id = ?";
+	/* Not when the entry is the newest already (no other was used since,
+	 * or at the same time): its place in the eviction order stays the
+	 * same, and a program run many times in a row dirties no page. */
+	static const char u[] = "UPDATE cache SET used = ?1 WHERE id = ?2 AND EXISTS"
+				" (SELECT 1 FROM cache AS o WHERE o.used >= cache.used"
+				" AND o.id != ?2)";
 	sqlite3_stmt *st = store_stmt(self, q);
 	if (!st)
 		return -1;
@@ -674,7 +689,7 @@ uint64_t store_test_result(store_t *self, uint64_t job, unsigned idx, const char
 		" v_syscall, v_args, output, output_bytes)"
 		" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char u[] =
-		"UPDATE jobs SET seq = seq + 1, at = ? WHERE id = ?";
+		"UPDATE jobs SET seq = seq + 1, at = ? WHERE id = ? RETURNING seq";
 	sqlite3_stmt *st = store_stmt(self, q);
 	if (!st)
 		return 0;
@@ -699,7 +714,7 @@ uint64_t store_test_result(store_t *self, uint64_t job, unsigned idx, const char
 		return 0;
 	sqlite3_bind_int64(st, 1, now_ms());
 	sqlite3_bind_int64(st, 2, (int64_t)job);
-	return s_seq_after(self, st, job);
+	return s_seq_after(self, st);
 }
 
 void store_tests_clear(store_t *self, uint64_t job)

@@ -15,7 +15,7 @@
 struct store {
 	sqlite3 *db;
 	bool txn;
-	struct { const char *sql; sqlite3_stmt *st; } stmts[STORE_STMTS];
+	struct { const char *sql; sqlite3_stmt *st; bool used; } stmts[STORE_STMTS];
 	size_t nstmts;
 	sqlite3_stmt *spare;		/* a statement past STORE_STMTS */
 	uint64_t errors;		/* failed statements, begins, commits (metrics) */
