@@ -44,7 +44,7 @@ static void s_state(job_t *j, int state)
 		return;
 	store_begin(j->st);
 	store_set_state(j->st, j->js.id, state, false);
-	j->cbs->state_changed(j->cbs->arg, j->js.id);
+	j->cbs->state_changed(j->cbs->arg, j->js.id, state);
 	j->state = state;
 }
 
@@ -374,14 +374,16 @@ static const char *s_step(box_phase ph)
 
 /* Whether what the step that ended in phase ph left cannot be trusted:
  * a commit of this attempt's results failed, or the state directory is
- * (or became) full during a step that writes there (j->why says which). */
+ * (or became) full during a step that writes there (j->why says which).
+ * A run writes there only when judged (the spool of its stdout); the
+ * output of any other run is in the daemon's memory, from pipes. */
 static bool s_untrusted(job_t *j, box_phase ph)
 {
 	if (j->lost)
 		return snprintf(j->why, sizeof j->why, "the store could not keep this "
 				"attempt's results (a commit failed)"), true;
-	return (ph == BOX_COMPILE || ph == BOX_VCOMPILE || ph == BOX_RUN ||
-		ph == BOX_CHECK) && !s_space_ok(j, true);
+	return (ph == BOX_COMPILE || ph == BOX_VCOMPILE || ph == BOX_CHECK ||
+		(ph == BOX_RUN && j->has_tests)) && !s_space_ok(j, true);
 }
 
 /* A helper child ended (its record came, and a run's pipes are at EOF):
@@ -610,7 +612,7 @@ void judge_requeue_all(judge_t *self)
 			continue;
 		store_begin(self->st);	/* a drain is never the job's fault: no limit */
 		if (store_requeue(self->st, j->js.id, 0, UINT64_MAX) == S_QUEUED)
-			self->cbs.state_changed(self->cbs.arg, j->js.id);
+			self->cbs.state_changed(self->cbs.arg, j->js.id, S_QUEUED);
 		judge_kill(self, j->js.id);
 	}
 }
@@ -643,6 +645,14 @@ void judge_ready(judge_t *self, int fd)
 int judge_free_count(const judge_t *self) { return boxes_free_count(self->pool); }
 int judge_active_count(const judge_t *self) { return boxes_active_count(self->pool); }
 int judge_total(const judge_t *self) { return (int)self->n; }
+
+int judge_jobs_count(const judge_t *self)
+{
+	int n = 0;
+	for (unsigned i = 0; i < self->n; i++)
+		n += self->jobs[i].has_job;
+	return n;
+}
 
 bool judge_has(const judge_t *self, uint64_t id)
 {

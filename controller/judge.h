@@ -24,8 +24,9 @@ typedef struct judge judge_t;
 
 typedef struct judge_cbs {
 	void *arg;
-	/* Job id's state changed in the open transaction. */
-	void (*state_changed)(void *arg, uint64_t id);
+	/* Job id's state changed in the open transaction, to state (the one
+	 * the judge set: the store holds it unless the job ended already). */
+	void (*state_changed)(void *arg, uint64_t id, int state);
 	/* Test idx of job id's total ended; its result is stored. */
 	void (*test_event)(void *arg, uint64_t id, unsigned idx, unsigned total);
 	/* Job id (of user) left its box. retry_ms >= 0: it is queued again
@@ -58,6 +59,7 @@ size_t judge_pollfds(judge_t *self, int *fds, size_t max);
 void judge_ready(judge_t *self, int fd);
 int judge_free_count(const judge_t *self);
 int judge_active_count(const judge_t *self);	/* boxes with a child (not idle, not broken) */
+int judge_jobs_count(const judge_t *self);	/* boxes with a job (not only cleaning) */
 int judge_total(const judge_t *self);
 /* Whether job id is in a box. */
 bool judge_has(const judge_t *self, uint64_t id);

@@ -17,8 +17,9 @@ void je_release(job_t *j)
 {
 	char p[1024];
 	jc_gate_drop(j);
-	jo_free(j);	/* a killed run's pipes; its spool is emptied: */
-	unlink(box_io_path(j->box, "stdout", p, sizeof p));
+	jo_free(j);	/* a killed run's pipes; its spool (judging only) is emptied: */
+	if (j->has_tests)
+		unlink(box_io_path(j->box, "stdout", p, sizeof p));
 	j->pending = false;
 	desc_free(&j->desc);
 	free(j->res);
@@ -117,7 +118,7 @@ void je_finish(job_t *j, int state, const char *status, const char *message)
 				 j->cout_bytes, j->cout, j->cout_len);
 	if (state == S_JUDGED)
 		s_judged(j, status);
-	j->cbs->state_changed(j->cbs->arg, id);
+	j->cbs->state_changed(j->cbs->arg, id, state);
 	char user[NAME_MAX_LEN + 1];
 	snprintf(user, sizeof user, "%s", j->js.user);
 	int64_t retry = state == S_QUEUED ? (int64_t)conf_retry_ms(j->c, j->js.attempt) : -1;

@@ -91,19 +91,23 @@ static int s_run_argv(job_t *j, char ***argv, char **buf)
 	return !*buf || !*argv || spawn_argv(&c, *argv, *buf, size) ? -1 : 0;
 }
 
-/* The job's stdin, or the test's input: a file for the run's fd 0 (-1:
- * cannot). */
+#define STDIN_EMPTY	(-3)	/* no input: the helper's /dev/null, no file */
+
+/* The job's stdin, or the test's input: a file for the run's fd 0 (-1,
+ * -2: cannot; STDIN_EMPTY: there is none). */
 static int s_stdin(job_t *j)
 {
 	const char *p = NULL;
 	size_t n = 0;
 	if (j->problem)
 		return jt_pass_input(j);
-	int fd = box_io_open(j->box, "stdin");
 	if (j->has_tests)
 		p = j->desc.tests[j->test_idx].in.p, n = j->desc.tests[j->test_idx].in.n;
 	else
 		mp_as_bin(mp_get(j->spec.root, "stdin"), &p, &n);
+	if (!n)
+		return STDIN_EMPTY;
+	int fd = box_io_open(j->box, "stdin");
 	if (fd < 0 || write_all(fd, p, n)) {
 		jt_why(j, "cannot write the run's standard input into the state directory");
 		if (fd >= 0)
@@ -129,11 +133,12 @@ int jt_start_run(job_t *j)
 		return 1;
 	}
 	int w[2] = { -1, -1 };
-	int r = fin < 0 || jo_open(j, true, w) ? -1 : 0;
+	int r = (fin < 0 && fin != STDIN_EMPTY) || jo_open(j, true, w) ? -1 : 0;
 	if (r)
 		jt_why(j, "cannot make the run's output pipes");
-	if (!r && lseek(fin, 0, SEEK_SET) == 0)
-		r = box_spawn(j->box, BOX_RUN, argv, fin, w[0], w[1]);
+	if (!r)
+		r = fin >= 0 && lseek(fin, 0, SEEK_SET) ? -1 :
+		    box_spawn(j->box, BOX_RUN, argv, fin >= 0 ? fin : -1, w[0], w[1]);
 	free(buf);
 	free(argv);
 	if (fin >= 0)

@@ -38,14 +38,16 @@
 
 #define EXPIRE_EVERY_MS	3600000		/* history expiry runs hourly */
 #define COMMIT_GROUP_MS	10		/* a busy daemon's commits: at most one per */
+#define COMMIT_BACKLOG_MS 40		/* the same while jobs wait for a box */
 
 /* ---- what the boxes tell the loop (judge_cbs_t) ---- */
 
-static void s_state_changed(void *arg, uint64_t id)
+static void s_state_changed(void *arg, uint64_t id, int state)
 {
 	srv_t *s = arg;
 	outbox_job_event(s->out, id);
-	admin_job_changed(s, id);	/* violations, metrics (ops_admin.c) */
+	if (state != S_COMPILING && state != S_RUNNING)	/* its audit looks at no other */
+		admin_job_changed(s, id);	/* violations, metrics (ops_admin.c) */
 }
 
 static void s_test_event(void *arg, uint64_t id, unsigned idx, unsigned total)
@@ -277,21 +279,27 @@ static int s_timeout(const loop_t *l)
 	return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
 }
 
-/* Group commit. While another box is running (more of the same is coming)
- * and the last commit that wrote is less than COMMIT_GROUP_MS old, a turn
+/* Group commit. While a box holds a job (more of the same is coming) and
+ * the last commit that wrote is less than COMMIT_GROUP_MS old, a turn
  * leaves its writes in the open transaction for the next turns: one commit,
  * one fsync of the WAL, for several jobs' transitions. The outbox holds
  * the turns' replies and events until that commit, so commit-before-reply
- * holds; a reply waits COMMIT_GROUP_MS at most. An idle daemon, one that
- * drains, or a turn whose write failed, commits at once. */
+ * holds; a reply waits COMMIT_GROUP_MS at most. While at least a job per
+ * box waits in the queue, the window is COMMIT_BACKLOG_MS: a job's reply
+ * waits behind whole runs there anyway, and an fsync costs the daemon as
+ * much CPU as the rest of a run. A daemon whose boxes hold no job (the
+ * last one's end, its box cleaning), one that drains, or a turn whose
+ * write failed, commits at once. */
 static bool s_defer_commit(loop_t *l)
 {
 	srv_t *s = l->s;
-	int64_t now = mono_ms();
+	int64_t now = mono_ms(), window = COMMIT_GROUP_MS;
+	if (queue_length(s->queue) >= (size_t)judge_total(s->judge))
+		window = COMMIT_BACKLOG_MS;
 	if (s->draining || !store_pending(s->store) || store_failed(s->store) ||
-	    judge_active_count(s->judge) == 0 || now - l->wrote_at >= COMMIT_GROUP_MS)
+	    judge_jobs_count(s->judge) == 0 || now - l->wrote_at >= window)
 		return false;
-	l->commit_at = l->wrote_at + COMMIT_GROUP_MS;
+	l->commit_at = l->wrote_at + window;
 	return true;
 }
 
