@@ -1,11 +1,10 @@
 /* jail.c: the box's file system, built once (jail_prepare: a mount namespace
  * the host's user namespace owns, held by a descriptor while the box lives),
- * and the child side of a run in DESIGN.md's order: the box's init, pid 1 of
- * new pid, net, ipc and uts namespaces, still real root, joins a cgroup
- * namespace and a copy of the box's mount namespace, where no capability the
- * job could hold reaches; it starts the job, which drops to the box's uid
- * with no capabilities, sets no_new_privs, loads the filter and execs. Init
- * drops too, reaps orphans, relays the job's status; errors go as 'E'. */
+ * and the child side of a run in DESIGN.md's order: init, pid 1 of new pid,
+ * net, ipc and uts namespaces, still real root, joins a cgroup namespace and
+ * a copy of the box's mount namespace, out of reach of any capability the job
+ * could hold, and starts the job, which drops to the box's uid, sets
+ * no_new_privs, loads the filter and execs. Init drops too and reaps; errors go as 'E'. */
 #include "helper.h"
 #include <linux/keyctl.h>
 #include <net/if.h>

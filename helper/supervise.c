@@ -262,8 +262,9 @@ void supervise(const struct conf *c, const struct job *j)
 	cg_limits(&S.g, j);
 	S.start_ns = s_now();        /* the wall clock runs from here, and anew at exec */
 	send_fds(S.sock, 'J', (int[]){ j->io[0], j->io[1], j->io[2], j->tree }, 4);
-	setpriority(PRIO_PROCESS, 0, -10);   /* a busy box must not delay a kill */
+	setpriority(PRIO_PROCESS, 0, -10);   /* a busy box must not delay a kill, */
 	s_loop();
+	setpriority(PRIO_PROCESS, 0, j->nice);   /* nor the next init the caller */
 	die_hook = NULL;
 	s_stop_clocks();
 	cg_figures(&S.g, &S.r);
