@@ -264,7 +264,7 @@ void supervise(const struct conf *c, const struct job *j)
 	send_fds(S.sock, 'J', (int[]){ j->io[0], j->io[1], j->io[2], j->tree }, 4);
 	setpriority(PRIO_PROCESS, 0, -10);   /* a busy box must not delay a kill, */
 	s_loop();
-	setpriority(PRIO_PROCESS, 0, j->nice);   /* nor the next init the caller */
+	setpriority(PRIO_PROCESS, 0, j->nice);   /* nor the next init delay its caller */
 	die_hook = NULL;
 	s_stop_clocks();
 	cg_figures(&S.g, &S.r);
