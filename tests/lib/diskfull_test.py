@@ -21,10 +21,8 @@ import subprocess
 import sys
 import time
 
-import msgpack
-import zmq
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import jbclient  # noqa: E402
 from phasetap import _short, get, is_, note, ok, run_phase  # noqa: E402
 
 EP = os.environ["JUDGEBOX_ENDPOINT"]
@@ -33,31 +31,7 @@ LOG = os.environ["JD_LOG"]		# the daemon's stderr
 PKG = os.environ["PKG"]			# the package sum, readable by the daemon
 FILL_S = float(os.environ.get("FILL_S", "8"))
 LOG_MAX = int(os.environ.get("LOG_MAX", "60"))
-CTX = zmq.Context.instance()
 TERMINAL = ("judged", "cancelled", "failed")
-
-
-class Client:
-    def __init__(self):
-        self.s = CTX.socket(zmq.DEALER)
-        self.s.setsockopt(zmq.LINGER, 0)
-        self.s.connect(EP)
-        self.rid = 0
-
-    def call(self, req, timeout=30):
-        self.rid += 1
-        req = dict(req, rid=self.rid, v=2)
-        self.s.send_multipart([b"", msgpack.packb(req)])
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if not self.s.poll(max(1, int((end - time.monotonic()) * 1000))):
-                break
-            rep = msgpack.unpackb(self.s.recv_multipart()[-1])
-            if rep.get("rid") == self.rid:
-                return rep
-        return None
-
-
 C = None
 
 
@@ -211,7 +185,7 @@ def wait_end(jid, timeout):
 
 def main():
     global C
-    C = Client()
+    C = jbclient.Client(EP, v=2)
     rep = call({"op": "problem_import", "problem": "sum", "path": PKG}, timeout=60)
     if not ok(get(rep, "ok") is True, "problem_import sum (before the disk fills)", _short(rep)):
         return

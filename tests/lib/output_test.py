@@ -13,7 +13,7 @@ import msgpack
 import zmq
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import phasetap  # noqa: E402
+import jbclient  # noqa: E402
 from phasetap import _short, get, is_, note, ok, run_phase  # noqa: E402
 
 EP = os.environ["JUDGEBOX_ENDPOINT"]
@@ -23,27 +23,7 @@ TERMINAL = ("judged", "cancelled", "failed")
 MIB = 1 << 20
 
 
-class Client:
-    def __init__(self):
-        self.s = CTX.socket(zmq.DEALER)
-        self.s.setsockopt(zmq.LINGER, 0)
-        self.s.connect(EP)
-        self.rid = 0
-
-    def call(self, req, timeout=180):
-        self.rid += 1
-        self.s.send_multipart([b"", msgpack.packb(dict(req, rid=self.rid))])
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if not self.s.poll(max(0, int((end - time.monotonic()) * 1000))):
-                return None
-            rep = msgpack.unpackb(self.s.recv_multipart()[-1])
-            if rep.get("rid") in (self.rid, None):	# None: an error before the rid was read
-                return rep
-        return None
-
-
-C = Client()
+C = jbclient.Client(EP, norid=True, timeout=180)
 
 
 def job(req, timeout=180):

@@ -60,6 +60,7 @@ import msgpack
 import zmq
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import jbclient  # noqa: E402
 from phasetap import _short, get, is_, note, ok, run_phase  # noqa: E402
 
 JB = os.environ["JB"]
@@ -99,25 +100,8 @@ CTX = zmq.Context.instance()
 
 # ---- a plain client for the driver ----
 
-class Conn:
-    def __init__(self):
-        self.s = CTX.socket(zmq.DEALER)
-        self.s.setsockopt(zmq.LINGER, 0)
-        self.s.connect(EP)
-        self.rid = 0
-
-    def call(self, req, timeout=30):
-        self.rid += 1
-        self.s.send_multipart([b"", msgpack.packb(dict(req, rid=self.rid, v=2))])
-        end = time.monotonic() + timeout
-        while self.s.poll(max(0, int((end - time.monotonic()) * 1000))):
-            rep = msgpack.unpackb(self.s.recv_multipart()[-1])
-            if rep.get("rid") == self.rid:
-                return rep
-        return None
-
-    def close(self):
-        self.s.close(linger=0)
+def Conn():
+    return jbclient.Client(EP, v=2)
 
 
 def health(timeout=1):
