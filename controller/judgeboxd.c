@@ -177,15 +177,8 @@ static void s_active_one(void *arg, uint64_t id, const char *user, int state,
 static bool s_is_active(void *arg, uint64_t id)
 {
 	const active_t *a = arg;
-	size_t lo = 0, hi = a->n;
-	while (lo < hi) {
-		size_t m = lo + (hi - lo) / 2;
-		if (a->ids[m] < id)
-			lo = m + 1;
-		else
-			hi = m;
-	}
-	return lo < a->n && a->ids[lo] == id;
+	size_t i = ids_find(a->ids, a->n, id);
+	return i < a->n && a->ids[i] == id;
 }
 
 /* Nothing of the turn was stored: the queue follows the store again. A

@@ -91,19 +91,24 @@ static int s_grow(user_t *u)
 	return 0;
 }
 
-/* Where id is in u's list, or where it would go (a requeued job keeps
- * its place). */
-static size_t s_find(const user_t *u, uint64_t id)
+size_t ids_find(const uint64_t *ids, size_t n, uint64_t id)
 {
-	size_t lo = 0, hi = u->n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (u->ids[mid] < id)
+		if (ids[mid] < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Where id is in u's list, or where it would go (a requeued job keeps
+ * its place). */
+static size_t s_find(const user_t *u, uint64_t id)
+{
+	return ids_find(u->ids, u->n, id);
 }
 
 int queue_defer(queue_t *self, uint64_t id, const char *user, int64_t due)

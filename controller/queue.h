@@ -28,6 +28,8 @@ bool queue_remove(queue_t *self, uint64_t id, const char *user);
 bool queue_has(const queue_t *self, uint64_t id, const char *user);
 /* Keep only the queued jobs for which keep(arg, id) is true. */
 void queue_keep(queue_t *self, bool (*keep)(void *arg, uint64_t id), void *arg);
+/* Where id is in the ascending ids[0..n), or where it would go. */
+size_t ids_find(const uint64_t *ids, size_t n, uint64_t id);
 /* The earliest due time after now of a waiting job, or 0 if none. */
 int64_t queue_next_due(const queue_t *self, int64_t now);
 size_t queue_length(const queue_t *self);
