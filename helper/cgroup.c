@@ -35,8 +35,7 @@ static void s_read(int dirfd, const char *name, char *buf, size_t len)
 	if ((fd < 0 && errno != ENOENT) || n < 0)
 		die("read %s", name);
 	buf[n] = '\0';
-	if (fd >= 0)
-		close(fd);
+	close(fd);                      /* -1 if there was none: EBADF, nothing */
 }
 
 /* The number after "KEY " at the start of a line of a flat-keyed file. */
@@ -109,9 +108,8 @@ static int s_open(const char *hier, const char *rel, int create, int v2)
  * and dies with its init; rmdir waits out those still exiting. */
 static void s_remove(int root, const char *name)
 {
-	struct timespec ms = { 0, 1000000 };
 	for (int i = 0; unlinkat(root, name, AT_REMOVEDIR) < 0 && errno != ENOENT; i++)
-		if (errno != EBUSY || i == 5000 || nanosleep(&ms, NULL) < 0)
+		if (errno != EBUSY || i == 5000 || usleep(1000) < 0)
 			die("rmdir cgroup %s", name);
 }
 
@@ -138,6 +136,7 @@ void cg_create(struct cg *g, const struct conf *c, const struct job *j)
 	}
 	for (int i = g->n; i < 4; i++)  /* v2: one directory holds every controller */
 		g->dir[i] = g->dir[k->v1 ? CPU : 0];
+	g->into = k->v1 ? -1 : g->dir[0];
 }
 
 /* The run's limits, written when its request comes. */
@@ -156,12 +155,6 @@ void cg_limits(struct cg *g, const struct job *j)
 	if (faccessat(g->dir[MEM], k->swap_max, F_OK, 0) == 0)
 		write_file(g->dir[MEM], k->swap_max, "%llu", k->v1 ? mem : 0);
 	write_file(g->dir[PIDS], "pids.max", "%llu", (unsigned long long)j->lim[L_PROCS]);
-}
-
-/* v2: the directory to clone init into (CLONE_INTO_CGROUP); v1: -1. */
-int cg_into(struct cg *g)
-{
-	return g->kind->v1 ? -1 : g->dir[0];
 }
 
 void cg_attach(struct cg *g, pid_t pid)

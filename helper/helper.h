@@ -36,8 +36,8 @@
 #include <linux/seccomp.h>
 #include <linux/sched.h>
 
-/* HELPER_CONF, the config's path, is fixed at build time (Makefile). */
-/* Exit codes (sysexits.h values), documented in judgebox-helper(8). */
+/* Exit codes (sysexits.h values), documented in judgebox-helper(8). The
+ * config's path, HELPER_CONF, is fixed at build time (Makefile). */
 enum {
 	EXIT_DONE = 0,      /* the job ran; the record says how it ended */
 	EXIT_USAGE = 64,    /* malformed argv */
@@ -94,12 +94,12 @@ struct result {
 struct cg {
 	const struct kind *kind;
 	int dir[4], root[4], n; /* the box's cgroup and its parent, per hierarchy */
+	int into;               /* v2: the directory to clone init into; v1: -1 */
 	char name[16];          /* "box<N>" */
 };
 void cg_setup(const struct conf *c);
 void cg_create(struct cg *g, const struct conf *c, const struct job *j);
 void cg_limits(struct cg *g, const struct job *j);
-int cg_into(struct cg *g);
 void cg_attach(struct cg *g, pid_t pid);
 uint64_t cg_cpu_us(struct cg *g);
 void cg_figures(struct cg *g, struct result *r);

@@ -126,9 +126,8 @@ static void s_template(const struct conf *c, unsigned box)
 		die("chdir %s", path);
 	for (unsigned i = 0; i < c->nbinds; i++)
 		s_bind_ro(c->binds[i]);
-	s_make("box", 'd');
-	s_make("tmp", 'd');
-	s_make("proc", 'd');
+	for (const char **d = (const char *[]){ "box", "tmp", "proc", NULL }; *d; d++)
+		s_make(*d, 'd');
 	s_dev();
 	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		die("pivot_root");
@@ -155,13 +154,10 @@ int jail_prepare(const struct conf *c, unsigned box)
  * program must not let its caller choose (SECURITY.md). */
 static void s_loopback(void)
 {
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = { .ifr_name = "lo", .ifr_flags = IFF_UP };   /* lo has no */
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);        /* other flag to keep */
 
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		die("loopback: lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+	if (fd < 0 || ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		die("loopback: bring lo up");
 	close(fd);
 }

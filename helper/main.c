@@ -222,12 +222,15 @@ static void s_setup(const struct conf *c)
 		die("chown %s", c->box_root);
 }
 
-/* clean: a fresh tmpfs at box N's /box. The old one, and whatever a job left
- * in it (links, setuid files, a full disk), is gone with the unmount; a
- * separate file system also rules out hard links to host files. */
+/* clean: a fresh tmpfs at box N's /box; the old one, and all a job left in it
+ * (links, setuid files, a full disk), is gone with the unmount, and a file
+ * system of its own holds no hard link to a host file. Then up to 5 s for the
+ * kernel to free the last job's keys (~50 ms), which /proc/keys lists till then. */
 static void s_clean(const struct conf *c, unsigned box)
 {
 	char path[320], opts[96];
+	unsigned uid, left = 1;
+	FILE *f;
 
 	snprintf(path, sizeof path, "%s/%u/box", c->box_root, box);
 	while (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
@@ -236,6 +239,15 @@ static void s_clean(const struct conf *c, unsigned box)
 		c->box_kb, c->box_kb / 4 + 64, c->first_uid + box, c->group);
 	if (mount("judgebox-box", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		die("mount tmpfs on %s", path);
+	for (int i = 0; left; i++) {
+		if (!(f = fopen("/proc/key-users", "re")))   /* ENOENT: a kernel without keys */
+			return errno == ENOENT ? (void)0 : die("open /proc/key-users");
+		for (left = 0; fgets(path, sizeof path, f); )
+			left |= sscanf(path, "%u:", &uid) == 1 && uid == c->first_uid + box;
+		fclose(f);
+		if (left && (i == 5000 || usleep(1000) < 0))
+			die_with(EXIT_BUSY, "box %u: its last job's keys are still there", box);
+	}
 }
 
 #define NAMECHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"

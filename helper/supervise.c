@@ -117,16 +117,15 @@ static int s_message(void)
 	buf[n] = '\0';
 	if ((cm = CMSG_FIRSTHDR(&mh)) && cm->cmsg_type == SCM_RIGHTS && buf[0] == 'X')
 		memcpy(&S.nfd, CMSG_DATA(cm), sizeof S.nfd);
-	if (buf[0] == 'U') {
+	if (buf[0] == 'U')
 		s_maps();
-		if (write(S.sock, "G", 1) != 1)
-			die("write to the box");
-	} else if (buf[0] == 'X') {    /* the job waits for G: the base is exact */
+	if (buf[0] == 'X') {           /* the job waits for G: the base is exact */
 		S.start_ns = s_now();
 		S.cpu_base = cg_cpu_us(&S.g);
-		if (write(S.sock, "G", 1) != 1)
-			die("write to the box");
-	} else if (buf[0] == 'S' && n == 1 + sizeof S.status) {
+	}
+	if ((buf[0] == 'U' || buf[0] == 'X') && write(S.sock, "G", 1) != 1)
+		die("write to the box");
+	else if (buf[0] == 'S' && n == 1 + sizeof S.status) {
 		memcpy(&S.status, buf + 1, sizeof S.status);
 		s_stop_clocks();
 	} else if (buf[0] == 'E' && !S.r.message[0]) {
@@ -236,8 +235,8 @@ void supervise_prepare(const struct conf *c, const struct job *j)
 	S.j = j;
 	S.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);   /* not our affinity: the job may widen its own */
 	cg_create(&S.g, c, j);
-	if (cg_into(&S.g) >= 0)
-		ca.flags |= CLONE_INTO_CGROUP, ca.cgroup = (uint64_t)cg_into(&S.g);
+	if (S.g.into >= 0)
+		ca.flags |= CLONE_INTO_CGROUP, ca.cgroup = (uint64_t)S.g.into;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 ||
 	    (S.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca)) < 0)
 		die("clone3");

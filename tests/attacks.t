@@ -389,7 +389,7 @@ srv run $SB --policy=same-box-keys -- $A/same_box plant keys
 srv clean $SB
 srv run $SB --policy=same-box-keys -- $A/same_box look keys
 is "$(field status)/$(tail -n 1 "$OUT/stdout")" "ok/0 escaped" \
-	"served job N+1 under a session keyring finds none of job N's keys (each job joins a keyring of its own)"
+	"served job N+1 under a session keyring finds none of job N's keys (each job joins a keyring of its own; clean waits until the kernel has freed them, or /proc/keys would list them)"; explain
 srv_stop
 rm -f "$JB/policies/same-box-keys.policy"
 
