@@ -339,11 +339,13 @@ static void s_languages_write(mp_w *w, const char *ids)
 int desc_write(mp_w *w, const problem *p, const char *dir, const lang_t *vl,
 	       char *err, size_t errlen)
 {
-	mp_w_map(w, (vl ? 11 : 10) + (*p->languages != 0));
+	mp_w_map(w, (vl ? 11 : 10) + (*p->languages != 0) + p->loopback);
 	if (vl && s_validator_desc(w, p, vl, err, errlen))
 		return -1;
 	if (*p->languages)
 		s_languages_write(w, p->languages);
+	if (p->loopback)	/* absent: none, as in problems imported before it */
+		mp_w_kstr(w, "network", "loopback");
 	mp_w_kstr(w, "dir", dir);
 	mp_w_kstr(w, "id", p->id);
 	mp_w_kstr(w, "name", p->name);
@@ -371,6 +373,7 @@ static void s_scalars_read(desc_t *d, const msgpack_object *root)
 	d->name = s_str(mp_get(root, "name"));
 	d->flags = s_str(mp_get(root, "flags"));
 	mp_as_bool(mp_get(root, "scoring"), &d->scoring);
+	d->loopback = mp_str_eq(mp_get(root, "network"), "loopback");
 	mp_as_uint(mp_get(root, "time_limit_ms"), &d->time_limit_ms);
 	mp_as_uint(mp_get(root, "memory_kb"), &d->memory_kb);
 	mp_as_uint(mp_get(root, "output_kb"), &d->output_kb);

@@ -88,6 +88,7 @@ typedef struct desc {
 	desc_span dir;			/* the snapshot (jobs of 0.2.0: the package) */
 	desc_span id, name, flags;	/* flags: validator_flags */
 	bool scoring;
+	bool loopback;			/* network: loopback, for the submission */
 	uint64_t time_limit_ms, memory_kb, output_kb;	/* 0 if absent */
 	bool has_validator;
 	desc_validator validator;

@@ -95,7 +95,7 @@ static int s_start_compile(job_t *j, const lang_t *l, box_phase ph)
 			lim[i] = j->c->hceil[i];
 	}
 	spawn_cmd c = { box_number(j->box), l, lim, "default", l->compile, true, NULL, NULL,
-			ph == BOX_COMPILE ? mp_get(j->spec.root, "main") : NULL };
+			ph == BOX_COMPILE ? mp_get(j->spec.root, "main") : NULL, false };
 	if (spawn_argv(&c, argv, buf, sizeof buf))
 		return -1;
 	int out = box_io_open(j->box, ph == BOX_COMPILE ? "compile.out" : "vcompile.out");

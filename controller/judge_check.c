@@ -169,7 +169,7 @@ static int s_vargv(job_t *j, box_t *b, const vrun_t *v, char **argv, char *buf,
 		   size_t size)
 {
 	spawn_cmd c = { box_number(b), j->vlang, v->lim, j->vlang->policy,
-			j->vlang->run, false, v->xa, NULL, NULL };
+			j->vlang->run, false, v->xa, NULL, NULL, false };
 	return spawn_argv(&c, argv, buf, size);
 }
 
@@ -551,7 +551,8 @@ static int s_interact_spawn(job_t *j, ifds_t *f, const vrun_t *v)
 		return -1;
 	char *pargv[ARGV_FIXED + 1], pbuf[8192], *none[] = { NULL };
 	spawn_cmd c = { box_number(b), j->lang, j->js.lim, j->lang->policy,
-			j->lang->run, false, none, NULL, mp_get(j->spec.root, "main") };
+			j->lang->run, false, none, NULL, mp_get(j->spec.root, "main"),
+			j->desc.loopback };
 	if (spawn_argv(&c, pargv, pbuf, sizeof pbuf) ||
 	    box_spawn(b, BOX_RUN, pargv, f->top[0], f->tov[1], f->w[1])) {
 		box_kill(pb);

@@ -85,7 +85,8 @@ static int s_run_argv(job_t *j, char ***argv, char **buf)
 	for (uint32_t i = 0; i < na; i++)
 		size += a->via.array.ptr[i].via.str.size + 1;
 	spawn_cmd c = { box_number(j->box), j->lang, j->js.lim, j->lang->policy,
-			j->lang->run, false, NULL, j->args, mp_get(j->spec.root, "main") };
+			j->lang->run, false, NULL, j->args, mp_get(j->spec.root, "main"),
+			j->desc.loopback };
 	*buf = malloc(size);
 	*argv = calloc(ARGV_FIXED + na + 1, sizeof **argv);
 	return !*buf || !*argv || spawn_argv(&c, *argv, *buf, size) ? -1 : 0;

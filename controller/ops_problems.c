@@ -120,7 +120,7 @@ static void s_problem_view(mp_w *w, const conf_t *conf, const msgpack_object *d)
 	char why[160];
 	bool ok = !desc_load(&dd, d, why, sizeof why);
 	uint64_t v;
-	mp_w_map(w, 8);
+	mp_w_map(w, 9);
 	mp_w_str(w, "id"), mp_w_object(w, mp_get(d, "id"));
 	mp_w_str(w, "name"), mp_w_object(w, mp_get(d, "name"));
 	bool sc = false, ia = false;
@@ -131,6 +131,7 @@ static void s_problem_view(mp_w *w, const conf_t *conf, const msgpack_object *d)
 	mp_w_kbool(w, "interactive", ia);
 	mp_w_kstr(w, "validator", !val ? "default" :
 		  mp_str_eq(mp_get(val, "style"), "testlib") ? "testlib" : "kattis");
+	mp_w_kstr(w, "network", ok && dd.loopback ? "loopback" : "none");
 	mp_w_str(w, "limits");
 	mp_w_map(w, 3);
 	static const struct { const char *k, *out; int lim; } lims[] = {

@@ -149,6 +149,7 @@ typedef struct problem {
 	bool custom_validation;	/* an output validator is used (else the default one) */
 	bool validator_score;	/* legacy `validation: custom score` */
 	bool testlib;		/* [JB] checker_style: testlib (else Kattis conventions) */
+	bool loopback;		/* [JB] network: loopback (the submission's lo is up) */
 	bool minimize;		/* legacy grading.objective: min */
 	double time_limit_s;
 	char time_limit_from[16];	/* "problem.yaml", ".timelimit" or "default" */

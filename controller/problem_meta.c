@@ -1,5 +1,5 @@
 /* problem_meta.c: problem.yaml, in both formats: the format version, name,
- * type (and legacy validation), limits, legacy grading and checker_style;
+ * type (and legacy validation), limits, legacy grading, checker_style and network;
  * then the time limit, from problem.yaml or .timelimit.
  */
 #define _GNU_SOURCE
@@ -16,13 +16,13 @@
 static const char *const s_keys_legacy[] = {	/* [L] */
 	"problem_format_version", "type", "name", "uuid", "author", "source",
 	"source_url", "license", "rights_owner", "limits", "validation",
-	"validator_flags", "grading", "keywords", "checker_style", NULL,
+	"validator_flags", "grading", "keywords", "checker_style", "network", NULL,
 };
 static const char *const s_keys_v2[] = {	/* [D] */
 	"problem_format_version", "type", "name", "uuid", "version", "credits",
 	"source", "license", "rights_owner", "embargo_until", "limits",
 	"keywords", "languages", "allow_file_writing", "constants",
-	"checker_style", NULL,
+	"checker_style", "network", NULL,
 };
 static const char *const s_limits_legacy[] = {	/* [L]; time_limit [JB] */
 	"time_multiplier", "time_safety_margin", "memory", "output", "code",
@@ -331,6 +331,23 @@ static int s_checker_style(p_ctx *c, const yaml_node_t *n)
 	return 0;
 }
 
+/* [JB] network: none (the default: no interface at all) or loopback: the
+ * submission runs with its own lo up (judgebox-helper --network=loopback),
+ * for a server and its client in one program; its validator never does. */
+static int s_network(p_ctx *c, const yaml_node_t *n)
+{
+	char buf[16];
+
+	if (!n)
+		return 0;
+	if (p_str(c, n, "network", buf, sizeof buf) < 0)
+		return -1;
+	if (strcmp(buf, "none") && strcmp(buf, "loopback"))
+		return p_yfail(c, n, "network", "%s: not none or loopback", buf);
+	c->p->loopback = !strcmp(buf, "loopback");
+	return 0;
+}
+
 /* [D] languages: `all` (the default) or a list of language ids, kept
  * space-separated ("" for all); submit refuses the others (ops_run.c). */
 static int s_languages(p_ctx *c, const yaml_node_t *n)
@@ -359,7 +376,8 @@ static int s_problem_root(p_ctx *c, const yaml_node_t *root)
 		return -1;
 	if (s_limits(c, p_get(c, root, "limits")) < 0)
 		return -1;
-	if (s_checker_style(c, p_get(c, root, "checker_style")) < 0)
+	if (s_checker_style(c, p_get(c, root, "checker_style")) < 0 ||
+	    s_network(c, p_get(c, root, "network")) < 0)
 		return -1;
 	if (s_languages(c, p_get(c, root, "languages")) < 0)
 		return -1;

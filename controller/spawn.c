@@ -371,7 +371,7 @@ static int s_argv_fixed(const spawn_cmd *c, char **argv, char *buf, size_t size,
 		ADD("--%s=%" PRIu64, opt, c->lim[i]);
 	}
 	ADD("--policy=%s", c->policy), ADD("--result-fd=3");
-	if (!strcmp(c->lang->network, "loopback"))
+	if (c->loopback || !strcmp(c->lang->network, "loopback"))
 		ADD("--network=loopback");
 	for (int i = 0; i < c->lang->nenv; i++)
 		ADD("--env=%s", c->lang->env[i]);

@@ -81,6 +81,7 @@ typedef struct spawn_cmd {
 	const msgpack_object *args;	/* the job's args (an array of str), or NULL */
 	const msgpack_object *main;	/* the job's entry file (a str), or NULL:
 					 * the language's source */
+	bool loopback;			/* lo up: the problem asks (else the language) */
 } spawn_cmd;
 
 /* The helper's argv for c into argv (ARGV_FIXED + 40 entries and one per

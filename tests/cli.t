@@ -281,6 +281,12 @@ jb problem list --limit 1 --all
 is_ "$RC/$(tr '\n' ' ' < "$W/o")/$(cat "$W/e")" "0/pf sc /" "--all follows next to the end"
 jb problem list --limit 1 --all --json
 is_ "$(json '[p["id"] for p in j["problems"]], "next" in j')" "(['pf', 'sc'], False)" "problem list --all --json"
+cp -r "$TOP/tests/problems/legacy-pf" "$W/pflo" && printf 'network: loopback\n' >> "$W/pflo/problem.yaml"
+chmod -R a+rX "$W/pflo"
+jb problem import pflo "$W/pflo"
+jb problem show pflo
+is_ "$RC/$(sed -n 2,3p "$W/o" | tr '\n' '|')" "0/type    pass-fail|network loopback (lo up in each run of a submission)|" \
+	"problem show of a package with network: loopback says so, under its type"
 
 jb judge pf sum.py --label "cli-judge-$$"
 is_ "$RC/$(tail -n 1 "$W/o")" "0/accepted (7/7 tests)" "judge PROBLEM FILE: a right solution, exit 0, 'accepted (7/7 tests)'"

@@ -46,7 +46,7 @@ is "$(py import inter "$TOP/tests/problems/interactive")" "ok inter 3" \
 is "$(py import py2 "$P/py2")" "error unavailable" \
 	"an output validator in Python 2 (no such language here): unavailable"
 is "$(py import bad "$TOP/tests/problems/broken/missing-ans")" "error bad_request" "a broken package: bad_request"
-is "$(py get sum)" "ok sum pass-fail tests=4 samples=sample/1:1 2|3" "problem_get: type, counts, the sample only"
+is "$(py get sum)" "ok sum pass-fail network=none tests=4 samples=sample/1:1 2|3" "problem_get: type, network, counts, the sample only"
 is "$(py get nosuch)" "error not_found" "problem_get of an unknown problem: not_found"
 is "$(py get 'No/Such')" "error bad_request" "problem_get of a malformed id: bad_request, not not_found"
 is "$(py list)" "ok sum" "problem_list"
@@ -136,6 +136,33 @@ is "$(py submit sum python3 "$ADD" all)" "judged wrong_answer secret/1 1/1" "a j
 py import sum "$P/sum" >/dev/null
 n=$(ls -d "$JB"/state/problems/sum.* 2>/dev/null | wc -l)
 is "$n" 1 "and once no job needs the old copies, they are gone"
+
+# network: loopback (a judgebox key in problem.yaml, either format): the
+# submission's runs get lo up in a namespace of their own. The program is
+# a networking lab's: an echo server on 127.0.0.1 and its client, in one
+# process. Without the key (the default) it cannot bind or connect.
+ECHO='import socket, threading\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen(1)\n'
+ECHO+='def serve():\n    c, _ = s.accept()\n    c.sendall(c.recv(100))\n    c.close()\n'
+ECHO+='threading.Thread(target=serve, daemon=True).start()\nc = socket.create_connection(s.getsockname())\n'
+ECHO+='c.sendall(input().encode())\nprint(sum(map(int, c.recv(100).split())))\n'
+pkg echo 'network: loopback\n'
+tst echo secret 1 '1 2\n' '3\n'
+mkdir -p "$P/echo2023/data/secret"; cp "$P/echo/data/secret/"* "$P/echo2023/data/secret/"
+printf 'problem_format_version: 2023-07-draft\nname: echo2023\nnetwork: loopback\n' > "$P/echo2023/problem.yaml"
+pkg echonone
+cp -r "$P/echo/data" "$P/echonone/"
+pkg echobad 'network: host\n'
+cp -r "$P/echo/data" "$P/echobad/"
+chmod -R a+rX "$P"
+for id in echo echo2023 echonone; do py import $id "$P/$id" >/dev/null; done
+is "$(py submit echo python3 "$ECHO" all)" "judged accepted - 1/1" \
+	"network: loopback (legacy): a server and its client in one submission talk over 127.0.0.1"
+is "$(py submit echo2023 python3 "$ECHO" all)" "judged accepted - 1/1" "network: loopback (2023-07-draft): the same"
+is "$(py submit echonone python3 "$ECHO" all | cut -d' ' -f1-2)" "judged runtime_error" \
+	"without it (the default): no interface, the same program fails"
+is "$(py get echo | cut -d' ' -f1-4)" "ok echo pass-fail network=loopback" "problem_get says network=loopback"
+is "$(py import_why echobad "$P/echobad")" "error bad_request: path: problem.yaml:2: network: host: not none or loopback" \
+	"network: host: refused at import, naming the file and line"
 
 # Requirement coverage: ids from NAME.req files and a group's testdata.yaml.
 pkg reqs

@@ -94,11 +94,13 @@ static void s_print_sample(const msgpack_object *sample, const char *key)
 static void s_problem_print(const msgpack_object *p)
 {
 	const msgpack_object *l = rd_map(p, "limits"), *samples = rd_array(p, "samples");
-	char id[80], name[300], type[32], mem[32], out[32], sname[TEST_SHOW_MAX + 1];
+	char id[80], name[300], type[32], net[16], mem[32], out[32], sname[TEST_SHOW_MAX + 1];
 	uint32_t ns = samples ? samples->via.array.size : 0;
 	printf("problem %s  %s\n", rd_str(p, "id", id, sizeof id, "?"),
 	       rd_str(p, "name", name, sizeof name, "?"));
 	printf("type    %s\n", rd_str(p, "type", type, sizeof type, "?"));
+	if (!strcmp(rd_str(p, "network", net, sizeof net, "none"), "loopback"))
+		printf("network loopback (lo up in each run of a submission)\n");
 	fmt_mem(rd_u64(l, "memory_kb", 0), mem, sizeof mem);
 	fmt_mem(rd_u64(l, "fsize_kb", 0), out, sizeof out);
 	printf("limits  cpu %" PRIu64 " ms  memory %s  output %s\n", rd_u64(l, "cpu_ms", 0),

@@ -35,6 +35,9 @@ a = sys.argv[1:]
 if a[0] == "import":
     r = call({"op": "problem_import", "problem": a[1], "path": a[2]})
     print("ok %s %d" % (r["problem"]["id"], r["problem"]["tests"]) if r["ok"] else err(r))
+elif a[0] == "import_why":
+    r = call({"op": "problem_import", "problem": a[1], "path": a[2]})
+    print("ok" if r["ok"] else "%s: %s" % (err(r), r["error"].get("message", "")))
 elif a[0] == "get":
     r = call({"op": "problem_get", "problem": a[1]})
     if not r["ok"]:
@@ -43,7 +46,7 @@ elif a[0] == "get":
         p = r["problem"]
         sm = ",".join("%s:%s|%s" % (x["name"], x["input"].decode().strip(), x["answer"].decode().strip())
                       for x in p["samples"])
-        print("ok %s %s tests=%d samples=%s" % (p["id"], p["type"], p["tests"], sm))
+        print("ok %s %s network=%s tests=%d samples=%s" % (p["id"], p["type"], p["network"], p["tests"], sm))
 elif a[0] == "listall":
     ids, pages, cur = [], 0, None
     while True:
