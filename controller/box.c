@@ -262,12 +262,12 @@ boxes_t *boxes_new(const conf_t *c, const box_cbs_t *cbs)
 	self->peers_ok = true;
 	for (unsigned i = 0; i < self->n; i++) {
 		self->boxes[i] = (box_t){ .pool = self, .idx = i, .n = c->first_box + i,
-					  .proc = { 0, -1, -1, NULL }, .srv = { 0, -1, -1, NULL },
+					  .proc = { 0, -1, -1, NULL, -1 }, .srv = { 0, -1, -1, NULL, -1 },
 					  .peer = &self->peers[i] };
 		self->peers[i] = (box_t){ .pool = self, .idx = i,
 					  .n = c->first_box + c->boxes + i,
 					  .proc = { 0, -1, -1, NULL },
-					  .srv = { 0, -1, -1, NULL } };
+					  .srv = { 0, -1, -1, NULL, -1 } };
 	}
 	for (unsigned i = 0; i < self->n; i++)
 		if (s_start(self, i))

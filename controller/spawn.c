@@ -128,7 +128,17 @@ static int s_serve_start(proc_t *srv, const char *helper, const char *pidfile, u
 		return close(sp[0]), -1;
 	close(srv->resfd);	/* a serve writes no record of its own */
 	srv->resfd = sp[0];
+	srv->null = open("/dev/null", O_RDWR | O_CLOEXEC);	/* once, not per request */
+	if (srv->null < 0)
+		jlog(LOG_ERR, "box %u: /dev/null: %m", box);
 	return 0;
+}
+
+/* A serve that has ended: what the daemon held of it. */
+static void s_serve_forget(proc_t *srv)
+{
+	close(srv->pidfd), close(srv->resfd), close(srv->null);
+	srv->pidfd = srv->resfd = srv->null = -1;
 }
 
 /* The end of a serve: its socket closed, it removes the init and cgroup it
@@ -145,8 +155,8 @@ void spawn_serve_stop(proc_t *srv)
 		syscall(SYS_pidfd_send_signal, srv->pidfd, SIGKILL, NULL, 0);
 	while (waitpid(srv->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	close(srv->pidfd);
-	srv->pidfd = srv->resfd = -1;
+	srv->resfd = -1;	/* closed above */
+	s_serve_forget(srv);
 }
 
 /* One request: argv's words after argv[0], each NUL-ended, and fds. */
@@ -175,27 +185,26 @@ static int s_send(int sock, char *const argv[], const int fds[4])
 int spawn_serve(proc_t *srv, proc_t *p, const char *helper, const char *pidfile,
 		unsigned box, char *const argv[], int in, int out, int err)
 {
-	int pfd[2], null = open("/dev/null", O_RDWR | O_CLOEXEC), r = -1;
-	if (null < 0 || pipe2(pfd, O_CLOEXEC) < 0) {
+	int pfd[2], r = -1;	/* the record's pipe: the serve writes one record */
+	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0) {	/* at once, never blocked */
 		jlog(LOG_ERR, "box %u: %m", box);
-		return null >= 0 ? close(null), -1 : -1;
+		return -1;
 	}
-	int fds[4] = { in >= 0 ? in : null, out >= 0 ? out : null, err >= 0 ? err : null,
-		       pfd[1] };
 	for (int t = 0; t < 2 && r; t++) {	/* a serve that has died: once more */
 		if (t)
 			spawn_serve_stop(srv);
 		if (srv->pidfd < 0 && s_serve_start(srv, helper, pidfile, box))
 			break;
-		r = s_send(srv->resfd, argv, fds);
+		int fds[4] = { in >= 0 ? in : srv->null, out >= 0 ? out : srv->null,
+			       err >= 0 ? err : srv->null, pfd[1] };
+		r = srv->null < 0 ? -1 : s_send(srv->resfd, argv, fds);
 	}
 	if (r)
 		jlog(LOG_ERR, "box %u: cannot send a request to its helper: %m", box);
-	close(null), close(pfd[1]);
+	close(pfd[1]);
 	if (r)
 		return close(pfd[0]), -1;
-	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
-	*p = (proc_t){ srv->pid, pfd[0], -1, srv };
+	*p = (proc_t){ srv->pid, pfd[0], -1, srv, -1 };
 	return 0;
 }
 
@@ -220,8 +229,7 @@ static int s_reap_served(proc_t *p, char *rec, size_t size)
 	if (code < 0)
 		syscall(SYS_pidfd_send_signal, srv->pidfd, SIGKILL, NULL, 0);
 	waitpid(srv->pid, &st, 0);	/* it ends with its record, or was killed */
-	close(srv->pidfd), close(srv->resfd);
-	srv->pidfd = srv->resfd = -1;
+	s_serve_forget(srv);
 	return code >= 0 ? code : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

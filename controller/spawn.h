@@ -26,6 +26,7 @@ typedef struct proc {
 	pid_t pid;
 	int pidfd, resfd;
 	struct proc *srv;
+	int null;		/* a started serve's: /dev/null, for its requests */
 } proc_t;
 
 /* Send argv (`run BOX ...` or `clean BOX`, argv[0] skipped) with fds 0-2
