@@ -280,9 +280,10 @@ static int s_timeout(const loop_t *l)
  * holds; a reply waits COMMIT_GROUP_MS at most. While at least a job per
  * box waits in the queue, the window is COMMIT_BACKLOG_MS: a job's reply
  * waits behind whole runs there anyway, and an fsync costs the daemon as
- * much CPU as the rest of a run. A daemon whose boxes hold no job (the
- * last one's end, its box cleaning), one that drains, or a turn whose
- * write failed, commits at once. */
+ * much CPU as the rest of a run. A daemon whose boxes hold no job and
+ * whose queue is empty (the last job's end), one that drains, or a turn
+ * whose write failed, commits at once; boxes that are only cleaning
+ * between two queued jobs do not end the group. */
 static bool s_defer_commit(loop_t *l)
 {
 	srv_t *s = l->s;
@@ -290,7 +291,8 @@ static bool s_defer_commit(loop_t *l)
 	if (queue_length(s->queue) >= (size_t)judge_total(s->judge))
 		window = COMMIT_BACKLOG_MS;
 	if (s->draining || !store_pending(s->store) || store_failed(s->store) ||
-	    judge_jobs_count(s->judge) == 0 || now - l->wrote_at >= window)
+	    (judge_jobs_count(s->judge) == 0 && queue_length(s->queue) == 0) ||
+	    now - l->wrote_at >= window)
 		return false;
 	l->commit_at = l->wrote_at + window;
 	return true;
@@ -347,7 +349,8 @@ static int s_loop(loop_t *l)
 		for (size_t i = 0; i < nb; i++)
 			if (items[nt + 1 + i].revents)
 				judge_ready(s->judge, fds[i]);
-		s_signals(l);
+		if (items[nt].revents)
+			s_signals(l);	/* not a read per turn that finds nothing */
 		s_end_turn(l);
 	}
 done:
