@@ -312,20 +312,31 @@ static int s_grading_legacy(p_ctx *c, const yaml_node_t *n)
 	return p_scores(c, n, "grading", &c->root);
 }
 
+/* A [JB] key of two words, DEF (the default) or ALT, at n in problem.yaml:
+ * *alt says which; absent, DEF. 0, or -1 (an error naming the line). */
+static int s_two_words(p_ctx *c, const yaml_node_t *n, const char *key, const char *def,
+		       const char *alt, bool *is_alt)
+{
+	char buf[16];
+
+	*is_alt = false;
+	if (!n)
+		return 0;
+	if (p_str(c, n, key, buf, sizeof buf) < 0)
+		return -1;
+	if (strcmp(buf, def) && strcmp(buf, alt))
+		return p_yfail(c, n, key, "%s: not %s or %s", buf, def, alt);
+	*is_alt = !strcmp(buf, alt);
+	return 0;
+}
+
 /* [JB] checker_style: kattis (the default) or testlib: the output
  * validator follows testlib's conventions (checker input output answer;
  * exit 0 OK, 1 WA, 2 PE, 3 fail, 7 points), as Polygon's checkers do. */
 static int s_checker_style(p_ctx *c, const yaml_node_t *n)
 {
-	char buf[16];
-
-	if (!n)
-		return 0;
-	if (p_str(c, n, "checker_style", buf, sizeof buf) < 0)
+	if (s_two_words(c, n, "checker_style", "kattis", "testlib", &c->p->testlib) < 0)
 		return -1;
-	if (strcmp(buf, "kattis") && strcmp(buf, "testlib"))
-		return p_yfail(c, n, "checker_style", "%s: not kattis or testlib", buf);
-	c->p->testlib = !strcmp(buf, "testlib");
 	if (c->p->testlib && (c->p->interactive || c->p->multipass))
 		return p_yfail(c, n, "checker_style", "testlib checkers judge batch problems only");
 	return 0;
@@ -336,16 +347,7 @@ static int s_checker_style(p_ctx *c, const yaml_node_t *n)
  * for a server and its client in one program; its validator never does. */
 static int s_network(p_ctx *c, const yaml_node_t *n)
 {
-	char buf[16];
-
-	if (!n)
-		return 0;
-	if (p_str(c, n, "network", buf, sizeof buf) < 0)
-		return -1;
-	if (strcmp(buf, "none") && strcmp(buf, "loopback"))
-		return p_yfail(c, n, "network", "%s: not none or loopback", buf);
-	c->p->loopback = !strcmp(buf, "loopback");
-	return 0;
+	return s_two_words(c, n, "network", "none", "loopback", &c->p->loopback);
 }
 
 /* [D] languages: `all` (the default) or a list of language ids, kept

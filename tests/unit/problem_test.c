@@ -21,7 +21,7 @@
 #include "../../controller/problem.h"
 #include "../lib/tap.h"
 
-#define PLAN 257
+#define PLAN 262
 
 static const char *fix;		/* tests/problems */
 static char tmp[64];		/* this run's packages */
@@ -731,6 +731,20 @@ static void test_values(void)
 		ok(tp.testlib && tp.custom_validation && !strcmp(tp.validator_lang, "cpp"),
 		   "testlib, custom validation, the checker in C++");
 		problem_free(&tp);
+	}
+	/* network (our extension): none, the default, or loopback. */
+	base("netbad", "network: host\n");
+	refused(pkg("netbad"), "problem.yaml:1: network: host: not none or loopback", "network: host");
+	{
+		problem np;
+		base("netlo", "network: loopback\n");
+		loads(pkg("netlo"), &np, "network: loopback");
+		ok(np.loopback && !np.testlib, "network: loopback is kept, and touches nothing else");
+		problem_free(&np);
+		base("netnone", "name: N\n");
+		loads(pkg("netnone"), &np, "no network key");
+		ok(!np.loopback, "without it: none");
+		problem_free(&np);
 	}
 	base("mem", "limits:\n  memory: lots\n");
 	refused(pkg("mem"), "problem.yaml:2: limits.memory: not an integer", "memory not a number");

@@ -34,14 +34,15 @@ static int s_helper_names(const char *src, char names[][32], int max)
 }
 
 /* The daemon's helper argv carries --cpu-share only when it is set: 0 is
- * "none, or helper.conf's default", which the helper would refuse. */
+ * "none, or helper.conf's default", which the helper would refuse; and
+ * --network=loopback only when the problem (or the language) asks. */
 static void s_share_argv(void)
 {
 	static lang_t l;		/* no env, no network */
 	limits_t lim = { 1000, 3000, 262144, 64, 65536, 262144, 64, 65536, 0, 64 };
-	char *argv[ARGV_FIXED + 41], buf[4096], words[2][1024];
-	for (int k = 0; k < 2; k++) {
-		spawn_cmd c = { 3, &l, lim, "default", "prog", false, NULL, NULL, NULL };
+	char *argv[ARGV_FIXED + 41], buf[4096], words[3][1024];
+	for (int k = 0; k < 3; k++) {
+		spawn_cmd c = { 3, &l, lim, "default", "prog", false, NULL, NULL, NULL, k == 2 };
 		words[k][0] = 0;
 		if (spawn_argv(&c, argv, buf, sizeof buf) == 0)
 			for (int i = 0; argv[i] && strcmp(argv[i], "--"); i++)
@@ -52,6 +53,8 @@ static void s_share_argv(void)
 	   "spawn_argv: cpu_share 0 is no --cpu-share (%s)", words[0]);
 	ok(strstr(words[1], "--tmp-kb=65536 --cpu-share=500 --policy=") != NULL,
 	   "spawn_argv: cpu_share 500 is --cpu-share=500 (%s)", words[1]);
+	ok(!strstr(words[1], "--network") && strstr(words[2], "--result-fd=3 --network=loopback "),
+	   "spawn_argv: --network=loopback only when the step asks (%s)", words[2]);
 }
 
 static char *s_slurp(const char *path)
