@@ -4,7 +4,8 @@
 # bench-revs REV=...`). Both drive the same setuid helper (this tree's) in
 # the same prefix; they take turns, BENCH_ROUNDS (3) rounds each, each
 # round on a fresh state directory: BENCH_JOBS (1000) tiny C runs through
-# the daemon with two boxes, and BENCH_HELLO (30) Python hello-worlds.
+# the daemon with two boxes (runs per second, and the daemon's own CPU per
+# run), and BENCH_HELLO (30) Python hello-worlds.
 # Prints the median of the rounds for each and their ratio; never asserts.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -26,7 +27,7 @@ B=$TOP/tests/bench/judgeboxd_bench.py
 printf 'print("hello")\n' > "$JB/hello.py"
 chmod 644 "$JB/hello.py"
 NEW=$JUDGEBOXD
-declare -A TP OV
+declare -A TP OV CPU
 
 # one NAME BINARY: a round of both measurements on a fresh state.
 one() {
@@ -34,11 +35,12 @@ one() {
 	find "$JB/state" -mindepth 1 -delete
 	jd_start || { jd_log; exit 1; }
 	local d o
-	d=$(/usr/bin/python3 "$B" throughput "$JOBS")
+	d=$(/usr/bin/python3 "$B" throughput "$JOBS" "$JD_PID")
 	o=$(setpriv --reuid=jbtest --regid=jbtest-ctl --init-groups -- env \
 		JUDGEBOX_ENDPOINT="$JUDGEBOX_ENDPOINT" /usr/bin/python3 "$B" overhead "$HELLO" "$JB/hello.py")
 	jd_stop
 	TP[$1]+="$(sed -n 's/.*runs_per_s=\([0-9.]*\).*/\1/p' <<<"$d") "
+	CPU[$1]+="$(sed -n 's/.*daemon_cpu_ms_per_run=\([0-9.]*\).*/\1/p' <<<"$d") "
 	OV[$1]+="$(sed -n 's/.*overhead_ms=\([0-9.]*\).*/\1/p' <<<"$o") "
 	echo "  round: $1: $d; $o"
 }
@@ -52,8 +54,11 @@ for r in $(seq "$ROUNDS"); do
 done
 tb=$(median <<<"${TP[$REV]}"); tn=$(median <<<"${TP[tree]}")
 ob=$(median <<<"${OV[$REV]}"); on=$(median <<<"${OV[tree]}")
+cb=$(median <<<"${CPU[$REV]}"); cn=$(median <<<"${CPU[tree]}")
 echo
-printf '%-28s %14s %22s\n' "judgeboxd" "runs/s" "python hello overhead"
-printf '%-28s %14s %19s ms\n' "$REV" "$tb" "$ob" "this tree" "$tn" "$on"
-awk -v b="$tb" -v n="$tn" 'BEGIN { if (b > 0) printf "this tree / %s, runs per second: %.2f\n", "'"$REV"'", n / b }'
+printf '%-28s %14s %22s %22s\n' "judgeboxd" "runs/s" "daemon CPU per run" "python hello overhead"
+printf '%-28s %14s %19s ms %19s ms\n' "$REV" "$tb" "$cb" "$ob" "this tree" "$tn" "$cn" "$on"
+awk -v b="$tb" -v n="$tn" -v cb="$cb" -v cn="$cn" 'BEGIN {
+	if (b + 0 > 0) printf "this tree / %s, runs per second: %.2f\n", "'"$REV"'", n / b
+	if (cb + 0 > 0) printf "this tree / %s, daemon CPU per run: %.2f\n", "'"$REV"'", cn / cb }'
 exit 0
