@@ -313,7 +313,7 @@ static int s_grading_legacy(p_ctx *c, const yaml_node_t *n)
 }
 
 /* A [JB] key of two words, DEF (the default) or ALT, at n in problem.yaml:
- * *alt says which; absent, DEF. 0, or -1 (an error naming the line). */
+ * *is_alt says which (absent: DEF). 0, or -1 (an error naming the line). */
 static int s_two_words(p_ctx *c, const yaml_node_t *n, const char *key, const char *def,
 		       const char *alt, bool *is_alt)
 {

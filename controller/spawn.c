@@ -149,13 +149,13 @@ void spawn_serve_stop(proc_t *srv)
 {
 	if (srv->pidfd < 0)
 		return;
-	close(srv->resfd);
+	close(srv->resfd);	/* the serve sees its socket close */
+	srv->resfd = -1;
 	struct pollfd q = { .fd = srv->pidfd, .events = POLLIN };
 	if (poll(&q, 1, 1000) <= 0)
 		syscall(SYS_pidfd_send_signal, srv->pidfd, SIGKILL, NULL, 0);
 	while (waitpid(srv->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	srv->resfd = -1;	/* closed above */
 	s_serve_forget(srv);
 }
 

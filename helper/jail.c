@@ -154,8 +154,8 @@ int jail_prepare(const struct conf *c, unsigned box)
  * program must not let its caller choose (SECURITY.md). */
 static void s_loopback(void)
 {
-	struct ifreq ifr = { .ifr_name = "lo", .ifr_flags = IFF_UP };   /* lo has no */
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);        /* other flag to keep */
+	struct ifreq ifr = { .ifr_name = "lo", .ifr_flags = IFF_UP };   /* lo has no other flag to keep */
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0 || ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		die("loopback: bring lo up");
